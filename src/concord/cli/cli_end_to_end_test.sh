@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `concord` binary: exit statuses, messages, atomic imports, stdin, gzip,
+# strict mode, export filters. Usage: cli_end_to_end_test.sh CONCORD_BINARY SOURCE_DIR
+set -uo pipefail
+concord=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export CONCORD_HOME="$tmp/node"
+passed=0
+failed=0
+
+check() {  # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $name" >&2
+  fi
+}
+contains() { grep -q -- "$2" <<<"$1"; }
+status_of() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+objects_in_store() { "$concord" stats --json | grep -o '"versions":[0-9]*' | cut -d: -f2; }
+
+crew=$src/examples/ransomware-crew.json
+
+# Fresh import: everything added, exit 0.
+check "import exits 0" test "$(status_of "$concord" import "$crew")" = 0
+check "import reports 35 added" contains "$(cat "$tmp/out")" "35 added, 0 already stored, 0 invalid"
+check "store holds 35 versions" test "$(objects_in_store)" = 35
+
+# Importing again is idempotent.
+"$concord" import "$crew" >"$tmp/out" 2>&1
+check "re-import finds duplicates" contains "$(cat "$tmp/out")" "0 added, 35 already stored"
+
+# --json output is one JSON object with counts.
+out=$("$concord" --json import "$crew")
+check "json import output" contains "$out" '"ok":true,"added":0,"duplicates":35,"invalid":0'
+
+# An invalid object is reported with location, id, property and reason; the valid ones go in.
+code=$(status_of "$concord" import "$src/examples/broken.json")
+check "partly invalid bundle exits 1" test "$code" = 1
+check "invalid: created after modified" contains "$(cat "$tmp/err")" "modified"
+check "invalid: wrong id prefix named" contains "$(cat "$tmp/err")" "tool--"
+check "invalid: location given" contains "$(cat "$tmp/err")" "broken.json:"
+check "valid object of a bad bundle imported" contains "$(cat "$tmp/out")" "1 added"
+
+# --strict: the whole file is rejected, nothing stored.
+before=$(objects_in_store)
+sed 's/Fine Org/Finer Org/; s/4a1c0000-0000-4000-8000-00000000005d/4a1c0000-0000-4000-8000-00000000005e/' \
+  "$src/examples/broken.json" >"$tmp/broken2.json"
+code=$(status_of "$concord" import --strict "$tmp/broken2.json")
+check "strict import exits 1" test "$code" = 1
+check "strict import stores nothing" test "$(objects_in_store)" = "$before"
+
+# A truncated file: clear error, nothing of it stored.
+head -c 9000 "$crew" | sed 's/4a1c/5b2d/g' >"$tmp/truncated.json"
+code=$(status_of "$concord" import "$tmp/truncated.json")
+check "truncated import exits 1" test "$code" = 1
+check "truncated is explained" contains "$(cat "$tmp/err")" "truncated"
+check "truncated import stores nothing" test "$(objects_in_store)" = "$before"
+
+# Not JSON at all.
+echo "this is not json" >"$tmp/notjson.json"
+code=$(status_of "$concord" validate "$tmp/notjson.json")
+check "non-JSON exits 1" test "$code" = 1
+check "non-JSON error has a line" contains "$(cat "$tmp/err")" "line 1"
+
+# Standard input and gzip.
+sed 's/4a1c/6c3e/g' "$crew" | gzip >"$tmp/crew2.json.gz"
+check "gzip import" test "$(status_of "$concord" import "$tmp/crew2.json.gz")" = 0
+check "gzip objects added" contains "$(cat "$tmp/out")" "35 added"
+sed 's/4a1c/7d4f/g' "$crew" | "$concord" import - >"$tmp/out" 2>"$tmp/err"
+check "stdin import" contains "$(cat "$tmp/out")" "35 added"
+
+# Export filters and atomic output.
+"$concord" export --type indicator --version last --out "$tmp/ind.json"
+check "export of latest indicators" test "$(grep -o '"type":"indicator"' "$tmp/ind.json" | wc -l)" = 24
+check "exported bundle validates" test "$(status_of "$concord" validate "$tmp/ind.json")" = 0
+"$concord" export --collection glass-viper --out "$tmp/coll.json"
+check "export by collection" test "$(grep -c '"id":"' "$tmp/coll.json")" = 35
+code=$(status_of "$concord" export --added-after "not a time")
+check "bad --added-after exits 2" test "$code" = 2
+check "bad --added-after explained" contains "$(cat "$tmp/err")" "added-after"
+code=$(status_of "$concord" export --collection no-such-collection)
+check "unknown collection exits 2" test "$code" = 2
+
+# A data directory that does not exist is explained, not created, by read commands.
+code=$(status_of "$concord" --data-dir "$tmp/nowhere" stats)
+check "stats without store exits 2" test "$code" = 2
+check "stats without store explained" contains "$(cat "$tmp/err")" "no Concord data directory"
+check "read command creates nothing" test ! -e "$tmp/nowhere"
+
+# Usage errors exit 2.
+check "unknown command exits 2" test "$(status_of "$concord" frobnicate)" = 2
+
+echo "$passed passed, $failed failed"
+test "$failed" = 0

@@ -1,0 +1,59 @@
+#pragma once
+
+// The `concord` subcommands. Each Run* function is one command: it takes its parsed options and
+// the objects it needs (built by main.cc, the composition root), writes its output, and returns
+// the process exit status: 0 success, 1 the input or the request had problems (reported), 2 the
+// command could not run (a missing store, an unreadable file).
+
+#include <string>
+#include <vector>
+
+#include "concord/base/clock.h"
+#include "concord/cli/data_dir.h"
+
+namespace concord::cli {
+
+struct OutputOptions {
+  bool json = false;      // machine-readable output on standard output
+  bool verbose = false;   // every warning, not the first few per input
+  bool progress = true;   // a progress bar when standard error is a terminal
+};
+
+struct ImportOptions {
+  std::vector<std::string> inputs;  // files, directories, "-"
+  bool strict = false;              // any invalid object rejects its whole file
+  std::string collection;           // id or alias; created (as an alias) when missing
+  std::string source;               // provenance name; default: the file path
+};
+int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOptions& out,
+              Clock* clock);
+
+struct ValidateOptions {
+  std::vector<std::string> inputs;
+};
+int RunValidate(const ValidateOptions& options, const OutputOptions& out);
+
+struct ExportOptions {
+  std::vector<std::string> types;
+  std::vector<std::string> ids;
+  std::string added_after;  // RFC 3339
+  std::string collection;   // id or alias
+  std::string version = "all";  // all, first, last, or an RFC 3339 timestamp
+  bool exclude_revoked = false;
+  std::string out_path;     // "" or "-" for standard output
+};
+int RunExport(const DataDir& dir, const ExportOptions& options, const OutputOptions& out,
+              Clock* clock);
+
+int RunStats(const DataDir& dir, const OutputOptions& out, Clock* clock);
+
+struct CollectionOptions {
+  std::string alias;
+  std::string title;
+  std::string description;
+};
+int RunCollectionCreate(const DataDir& dir, const CollectionOptions& options,
+                        const OutputOptions& out, Clock* clock);
+int RunCollectionList(const DataDir& dir, const OutputOptions& out, Clock* clock);
+
+}  // namespace concord::cli

@@ -1,0 +1,93 @@
+// The `concord` command: the composition root. It parses the command line, builds the objects
+// each command needs (clock, data directory) and hands them over explicitly. No other file wires
+// modules together.
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "concord/base/clock.h"
+#include "concord/cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace concord::cli;
+
+  CLI::App app{
+      "Concord: share threat intelligence with partners under agreements, detect shared "
+      "adversaries, act together.",
+      "concord"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", "concord 0.1.0");
+
+  std::string data_dir_flag;
+  OutputOptions out;
+  bool no_progress = false;
+  app.add_option("--data-dir", data_dir_flag,
+                 "Data directory (default: $CONCORD_HOME, else ./concord-data)");
+  app.add_flag("--json", out.json, "Machine-readable output on standard output");
+  app.add_flag("-v,--verbose", out.verbose, "Show every warning, not only the first few per file");
+  app.add_flag("--no-progress", no_progress, "Never draw a progress bar");
+
+  ImportOptions import_options;
+  CLI::App* import_cmd = app.add_subcommand(
+      "import", "Import STIX 2.x bundles, objects or JSON lines (plain or gzip) into the store");
+  import_cmd->add_option("inputs", import_options.inputs, "Files, directories, or - for stdin")
+      ->required();
+  import_cmd->add_flag("--strict", import_options.strict,
+                       "Reject a whole file when any object in it is invalid");
+  import_cmd->add_option("--collection", import_options.collection,
+                         "Add the objects to this collection (id or alias; created if missing)");
+  import_cmd->add_option("--source", import_options.source,
+                         "Provenance name recorded for the objects (default: the file path)");
+
+  ValidateOptions validate_options;
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate", "Check STIX content against the STIX 2.1 specification");
+  validate_cmd->add_option("inputs", validate_options.inputs, "Files, directories, or - for stdin")
+      ->required();
+
+  ExportOptions export_options;
+  CLI::App* export_cmd = app.add_subcommand("export", "Write stored objects as a STIX 2.1 bundle");
+  export_cmd->add_option("--type", export_options.types, "Only objects of this type (repeatable)");
+  export_cmd->add_option("--id", export_options.ids, "Only this object (repeatable)");
+  export_cmd->add_option("--added-after", export_options.added_after,
+                         "Only versions added after this RFC 3339 time");
+  export_cmd->add_option("--collection", export_options.collection,
+                         "Only objects of this collection (id or alias)");
+  export_cmd->add_option("--version", export_options.version,
+                         "Which versions: all (default), first, last, or a timestamp");
+  export_cmd->add_flag("--exclude-revoked", export_options.exclude_revoked,
+                       "Leave out objects whose latest version is revoked");
+  export_cmd->add_option("-o,--out", export_options.out_path,
+                         "Write to this file (atomically) instead of standard output");
+
+  CLI::App* stats_cmd = app.add_subcommand("stats", "Summarise what the store holds");
+
+  CLI::App* collection_cmd = app.add_subcommand("collection", "Manage collections");
+  collection_cmd->require_subcommand(1);
+  CollectionOptions collection_options;
+  CLI::App* collection_create = collection_cmd->add_subcommand("create", "Create a collection");
+  collection_create->add_option("alias", collection_options.alias, "Short unique name")->required();
+  collection_create->add_option("--title", collection_options.title, "Title shown to partners");
+  collection_create->add_option("--description", collection_options.description, "Description");
+  CLI::App* collection_list = collection_cmd->add_subcommand("list", "List collections");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  out.progress = !no_progress;
+  concord::SystemClock clock;
+  const DataDir dir = DataDir::Resolve(data_dir_flag);
+  if (*import_cmd) return RunImport(dir, import_options, out, &clock);
+  if (*validate_cmd) return RunValidate(validate_options, out);
+  if (*export_cmd) return RunExport(dir, export_options, out, &clock);
+  if (*stats_cmd) return RunStats(dir, out, &clock);
+  if (*collection_create) return RunCollectionCreate(dir, collection_options, out, &clock);
+  if (*collection_list) return RunCollectionList(dir, out, &clock);
+  return 2;
+}
