@@ -26,6 +26,8 @@ constexpr int32_t kApplicationId = 0x436f6e63;
 constexpr size_t kMaxPageLimit = 10000;
 // Bound parameters one query may carry (ids, types and version keys together).
 constexpr size_t kMaxQueryValues = 10000;
+// The WAL is truncated to this size after a checkpoint (a large import can grow it far beyond).
+constexpr int64_t kJournalSizeLimit = 64 << 20;
 // Find statements kept prepared, keyed by their SQL text (one per query shape).
 constexpr size_t kMaxCachedQueries = 64;
 constexpr std::string_view kCursorPrefix = "c1.";
@@ -366,13 +368,18 @@ void SqliteStore::Impl::Rollback() {
 }
 
 Status SqliteStore::Impl::Init() {
-  int rc = sqlite3_open_v2(path_.c_str(), &db_handle_.db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path_.c_str(), &db_handle_.db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   db_ = db_handle_.db;
   if (rc != SQLITE_OK) return SqlError(rc, "opening the database");
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  if (sqlite3_db_readonly(db_, "main") == 1) {
+    return IoError(path_ +
+                   " can only be opened read-only; the store needs write access to it and "
+                   "to its directory");
+  }
 
   // Identify the file before changing anything in it. The first read is where SQLite notices a
   // file that is not a database at all.
@@ -389,8 +396,8 @@ Status SqliteStore::Impl::Init() {
   if (*app_id == 0) {
     CONCORD_ASSIGN_OR_RETURN(int64_t tables, PragmaInt("SELECT COUNT(*) FROM sqlite_schema"));
     if (tables != 0 || version != 0) {
-      return FailedPrecondition(path_ +
-                                " is a SQLite database but not a Concord store; choose another file");
+      return FailedPrecondition(
+          path_ + " is a SQLite database but not a Concord store; choose another file");
     }
   }
   if (version > kCurrentSchemaVersion) {
@@ -415,8 +422,12 @@ Status SqliteStore::Impl::Init() {
     }
   }
   CONCORD_RETURN_IF_ERROR(Exec("PRAGMA synchronous = NORMAL", "setting synchronous mode"));
+  std::string limit = "PRAGMA journal_size_limit = " + std::to_string(kJournalSizeLimit);
+  CONCORD_RETURN_IF_ERROR(Exec(limit.c_str(), "limiting the WAL size"));
   CONCORD_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys = ON", "enabling foreign keys"));
-  CONCORD_RETURN_IF_ERROR(Migrate());
+  // Migrating takes the write lock; a file already at this version is opened without it, so that
+  // opening never waits for another process's import.
+  if (version < kCurrentSchemaVersion) CONCORD_RETURN_IF_ERROR(Migrate());
   return PrepareStatements();
 }
 
@@ -436,13 +447,12 @@ Status SqliteStore::Impl::Migrate() {
   if (*version < kCurrentSchemaVersion) {
     for (const Migration& step : kMigrations) {
       if (step.version <= *version) continue;
-      Status status = Exec(step.sql, "migrating the schema to version " +
-                                         std::to_string(step.version));
+      Status status =
+          Exec(step.sql, "migrating the schema to version " + std::to_string(step.version));
       if (!status.ok()) return fail(status);
     }
-    std::string set_version =
-        "PRAGMA user_version = " + std::to_string(kCurrentSchemaVersion) +
-        "; PRAGMA application_id = " + std::to_string(kApplicationId);
+    std::string set_version = "PRAGMA user_version = " + std::to_string(kCurrentSchemaVersion) +
+                              "; PRAGMA application_id = " + std::to_string(kApplicationId);
     Status status = Exec(set_version.c_str(), "recording the schema version");
     if (!status.ok()) return fail(status);
   }
@@ -501,7 +511,8 @@ Result<std::unique_ptr<WriteTransaction>> SqliteStore::Impl::BeginWrite(
                               "destroy it before beginning another");
   }
   if (source.kind.empty()) {
-    return InvalidArgument("a write transaction needs a provenance kind (\"file\", \"stdin\", ...)");
+    return InvalidArgument(
+        "a write transaction needs a provenance kind (\"file\", \"stdin\", ...)");
   }
   CONCORD_RETURN_IF_ERROR(Step(begin_, "starting a write transaction"));
   auto fail = [this](Status status) {
@@ -545,8 +556,8 @@ Result<std::unique_ptr<WriteTransaction>> SqliteStore::Impl::BeginWrite(
     BindText(collection_num_.get(), 1, id);
     int rc = sqlite3_step(collection_num_.get());
     if (rc == SQLITE_DONE) {
-      return fail(NotFound("collection " + id + " does not exist in " + path_ +
-                           "; create it first"));
+      return fail(
+          NotFound("collection " + id + " does not exist in " + path_ + "; create it first"));
     }
     if (rc != SQLITE_ROW) return fail(SqlError(rc, "looking up collection " + id));
     int64_t num = sqlite3_column_int64(collection_num_.get(), 0);
@@ -609,9 +620,8 @@ Result<PutOutcome> SqliteStore::Impl::Transaction::Put(const stix::Object& objec
   }
   if (ended_) return FailedPrecondition(impl_->path_ + ": this write transaction has ended");
   if (!failed_.ok()) {
-    return Status(failed_.code(),
-                  "the write transaction failed earlier and will be rolled back: " +
-                      failed_.message());
+    return Status(failed_.code(), "the write transaction failed earlier and will be rolled back: " +
+                                      failed_.message());
   }
   if (object.id.empty() || object.type.empty()) {
     return InvalidArgument("cannot store an object without an id and a type");
@@ -636,10 +646,9 @@ Result<PutOutcome> SqliteStore::Impl::Transaction::Put(const stix::Object& objec
         exists = true;
         existing_added = sqlite3_column_int64(stmt, 0);
         const void* digest = sqlite3_column_blob(stmt, 2);
-        same_content = sqlite3_column_bytes(stmt, 2) ==
-                           static_cast<int>(object.content_digest.size()) &&
-                       std::memcmp(digest, object.content_digest.data(),
-                                   object.content_digest.size()) == 0;
+        same_content =
+            sqlite3_column_bytes(stmt, 2) == static_cast<int>(object.content_digest.size()) &&
+            std::memcmp(digest, object.content_digest.data(), object.content_digest.size()) == 0;
       } else if (sqlite3_column_int(stmt, 3) != 0 && !revoked_before) {
         revoked_before = true;
         revoked_version.assign(version);
@@ -703,7 +712,8 @@ Result<PutOutcome> SqliteStore::Impl::Transaction::Put(const stix::Object& objec
       sqlite3_bind_int(stmt, 3, scope);
       int rc = sqlite3_step(stmt);
       if (rc != SQLITE_DONE) {
-        return impl_->SqlError(rc, "storing the markings of " + Describe(object.id, object.version));
+        return impl_->SqlError(rc,
+                               "storing the markings of " + Describe(object.id, object.version));
       }
     }
     return Status::Ok();
@@ -723,15 +733,15 @@ Status SqliteStore::Impl::Transaction::Commit() {
   if (!failed_.ok()) {
     impl_->Rollback();
     End();
-    return Status(failed_.code(), "nothing of the write transaction was stored: " +
-                                      failed_.message());
+    return Status(failed_.code(),
+                  "nothing of the write transaction was stored: " + failed_.message());
   }
   Status status = impl_->Step(impl_->commit_, "committing");
   if (!status.ok()) {
     impl_->Rollback();
     End();
-    return Status(status.code(), "nothing of the write transaction was stored: " +
-                                     status.message());
+    return Status(status.code(),
+                  "nothing of the write transaction was stored: " + status.message());
   }
   End();
   return Status::Ok();
@@ -779,14 +789,16 @@ Status SqliteStore::Impl::BuildQuery(const Query& query, int64_t after, bool wit
         return NotFound("collection " + query.collection + " does not exist in " + path_);
       }
     }
-    *sql += "collection_objects c JOIN objects o ON o.date_added = c.date_added WHERE "
-            "c.collection_num = ? AND c.date_added > ?";
+    *sql +=
+        "collection_objects c JOIN objects o ON o.date_added = c.date_added WHERE "
+        "c.collection_num = ? AND c.date_added > ?";
     bind_int(num);
     bind_int(after);
     order = "c.date_added";
   } else if (!query.marking.empty()) {
-    *sql += "object_markings m JOIN objects o ON o.date_added = m.date_added WHERE "
-            "m.marking_ref = ? AND m.date_added > ?";
+    *sql +=
+        "object_markings m JOIN objects o ON o.date_added = m.date_added WHERE "
+        "m.marking_ref = ? AND m.date_added > ?";
     bind_text(query.marking);
     bind_int(after);
     order = "m.date_added";
@@ -796,8 +808,9 @@ Status SqliteStore::Impl::BuildQuery(const Query& query, int64_t after, bool wit
     bind_int(after);
   }
   if (!query.marking.empty() && !marking_joined) {
-    *sql += " AND EXISTS (SELECT 1 FROM object_markings m WHERE m.marking_ref = ? AND "
-            "m.date_added = o.date_added)";
+    *sql +=
+        " AND EXISTS (SELECT 1 FROM object_markings m WHERE m.marking_ref = ? AND "
+        "m.date_added = o.date_added)";
     bind_text(query.marking);
   }
   if (!query.ids.empty()) {
@@ -814,10 +827,18 @@ Status SqliteStore::Impl::BuildQuery(const Query& query, int64_t after, bool wit
   std::vector<std::string_view> at;
   for (const VersionFilter& filter : query.versions) {
     switch (filter.kind) {
-      case VersionFilter::Kind::kAll: all = true; break;
-      case VersionFilter::Kind::kFirst: first = true; break;
-      case VersionFilter::Kind::kLast: last = true; break;
-      case VersionFilter::Kind::kAt: at.push_back(filter.at); break;
+      case VersionFilter::Kind::kAll:
+        all = true;
+        break;
+      case VersionFilter::Kind::kFirst:
+        first = true;
+        break;
+      case VersionFilter::Kind::kLast:
+        last = true;
+        break;
+      case VersionFilter::Kind::kAt:
+        at.push_back(filter.at);
+        break;
     }
   }
   if (!all) {
@@ -836,8 +857,9 @@ Status SqliteStore::Impl::BuildQuery(const Query& query, int64_t after, bool wit
     *sql += " AND (" + terms + ")";
   }
   if (!query.include_revoked) {
-    *sql += " AND NOT (SELECT v.revoked FROM objects v WHERE v.id = o.id ORDER BY v.version DESC "
-            "LIMIT 1)";
+    *sql +=
+        " AND NOT (SELECT v.revoked FROM objects v WHERE v.id = o.id ORDER BY v.version DESC "
+        "LIMIT 1)";
   }
   *sql += " ORDER BY ";
   *sql += order;
@@ -848,13 +870,11 @@ Status SqliteStore::Impl::BuildQuery(const Query& query, int64_t after, bool wit
 Status SqliteStore::Impl::BindAll(sqlite3_stmt* stmt, const std::vector<Binding>& bindings) {
   for (size_t i = 0; i < bindings.size(); ++i) {
     int index = static_cast<int>(i + 1);
-    int rc = bindings[i].is_int ? sqlite3_bind_int64(stmt, index, bindings[i].int_value)
-                                : sqlite3_bind_text64(stmt, index,
-                                                      bindings[i].text.empty()
-                                                          ? ""
-                                                          : bindings[i].text.data(),
-                                                      bindings[i].text.size(), SQLITE_STATIC,
-                                                      SQLITE_UTF8);
+    int rc = bindings[i].is_int
+                 ? sqlite3_bind_int64(stmt, index, bindings[i].int_value)
+                 : sqlite3_bind_text64(stmt, index,
+                                       bindings[i].text.empty() ? "" : bindings[i].text.data(),
+                                       bindings[i].text.size(), SQLITE_STATIC, SQLITE_UTF8);
     if (rc != SQLITE_OK) return SqlError(rc, "binding query parameters");
   }
   return Status::Ok();
@@ -915,8 +935,8 @@ Result<Page> SqliteStore::Impl::Find(const Query& query, size_t limit, std::stri
     CONCORD_RETURN_IF_ERROR(ReadRow(stmt, &page.objects.emplace_back()));
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqlError(rc, "reading objects");
-  page.next_cursor = page.objects.empty() ? std::string(cursor)
-                                          : EncodeCursor(page.objects.back().date_added_us);
+  page.next_cursor =
+      page.objects.empty() ? std::string(cursor) : EncodeCursor(page.objects.back().date_added_us);
   return page;
 }
 
@@ -986,12 +1006,16 @@ Result<Collection> SqliteStore::Impl::CreateCollection(Collection collection) {
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
       std::string id(ColumnText(stmt, 0));
+      std::string_view alias = ColumnText(stmt, 1);
       if (id == collection.id) {
         return fail(AlreadyExists("a collection with id " + collection.id + " already exists"));
       }
-      std::string name = collection.alias.empty() ? collection.id : collection.alias;
-      return fail(AlreadyExists("\"" + name + "\" is already the id or alias of collection " +
-                                id + "; choose another alias"));
+      if (alias == collection.id) {
+        return fail(AlreadyExists(collection.id + " is already the alias of collection " + id));
+      }
+      return fail(AlreadyExists("the alias \"" + collection.alias +
+                                "\" is already taken by collection " + id +
+                                "; choose another alias"));
     }
     if (rc != SQLITE_DONE) return fail(SqlError(rc, "checking collection " + collection.id));
   }
@@ -1046,11 +1070,12 @@ Result<Stats> SqliteStore::Impl::GetStats() {
   // of this store is open: then they include its uncommitted rows).
   bool own_txn = sqlite3_get_autocommit(db_) != 0;
   if (own_txn) CONCORD_RETURN_IF_ERROR(Exec("BEGIN", "reading statistics"));
+  // Ended by COMMIT, not ROLLBACK: a rollback would abort a Scan running around this call.
   struct EndRead {
     Impl* impl;
     bool active;
     ~EndRead() {
-      if (active) impl->Rollback();
+      if (active) (void)impl->Step(impl->commit_, "ending the statistics read");
     }
   } end_read{this, own_txn};
 
@@ -1075,20 +1100,20 @@ Result<Stats> SqliteStore::Impl::GetStats() {
         }
       }));
   // The latest version of each id (SQLite takes the bare columns from the MAX row).
-  CONCORD_RETURN_IF_ERROR(run(
-      "SELECT type, tlp, revoked, COUNT(*) FROM (SELECT type, tlp, revoked, MAX(version) FROM "
-      "objects GROUP BY id) GROUP BY type, tlp, revoked",
-      [&](sqlite3_stmt* s) {
-        uint64_t n = static_cast<uint64_t>(sqlite3_column_int64(s, 3));
-        int tlp = sqlite3_column_int(s, 1);
-        std::string tlp_name = tlp >= 0 && tlp <= static_cast<int>(stix::Tlp::kRed)
-                                   ? std::string(kTlpNames[tlp])
-                                   : "unknown (" + std::to_string(tlp) + ")";
-        stats.objects += n;
-        stats.by_type[std::string(ColumnText(s, 0))] += n;
-        stats.by_tlp[tlp_name] += n;
-        if (sqlite3_column_int(s, 2) != 0) stats.revoked += n;
-      }));
+  CONCORD_RETURN_IF_ERROR(
+      run("SELECT type, tlp, revoked, COUNT(*) FROM (SELECT type, tlp, revoked, MAX(version) FROM "
+          "objects GROUP BY id) GROUP BY type, tlp, revoked",
+          [&](sqlite3_stmt* s) {
+            uint64_t n = static_cast<uint64_t>(sqlite3_column_int64(s, 3));
+            int tlp = sqlite3_column_int(s, 1);
+            std::string tlp_name = tlp >= 0 && tlp <= static_cast<int>(stix::Tlp::kRed)
+                                       ? std::string(kTlpNames[tlp])
+                                       : "unknown (" + std::to_string(tlp) + ")";
+            stats.objects += n;
+            stats.by_type[std::string(ColumnText(s, 0))] += n;
+            stats.by_tlp[tlp_name] += n;
+            if (sqlite3_column_int(s, 2) != 0) stats.revoked += n;
+          }));
   CONCORD_RETURN_IF_ERROR(
       run("SELECT s.kind, s.name, COUNT(*) FROM object_sources l JOIN sources s ON s.id = "
           "l.source_id GROUP BY s.id",
@@ -1136,8 +1161,7 @@ Result<Page> SqliteStore::Find(const Query& query, size_t limit, std::string_vie
   return impl_->Find(query, limit, cursor);
 }
 
-Status SqliteStore::Scan(const Query& query,
-                         const std::function<Status(const StoredObject&)>& fn) {
+Status SqliteStore::Scan(const Query& query, const std::function<Status(const StoredObject&)>& fn) {
   return impl_->Scan(query, fn);
 }
 
