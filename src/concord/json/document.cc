@@ -205,7 +205,7 @@ class SyntaxChecker {
         }
         if (e != 'u') return Expected("one of \" \\ / b f n r t u after '\\'");
         ++pos_;
-        unsigned unit;
+        unsigned unit = 0;
         CONCORD_RETURN_IF_ERROR(Hex4(&unit));
         if (unit >= 0xDC00 && unit <= 0xDFFF) {
           return InvalidArgument(Where(escape) +
@@ -220,18 +220,20 @@ class SyntaxChecker {
           }
           const size_t low_at = pos_;
           pos_ += 2;
-          unsigned low;
+          unsigned low = 0;
           CONCORD_RETURN_IF_ERROR(Hex4(&low));
           if (low < 0xDC00 || low > 0xDFFF) {
             pos_ = low_at;
-            return Expected("a \\u escape of a low surrogate (\\uDC00-\\uDFFF) after the high "
-                            "surrogate \\u" +
-                            std::string(text_.substr(escape + 2, 4)));
+            return Expected(
+                "a \\u escape of a low surrogate (\\uDC00-\\uDFFF) after the high "
+                "surrogate \\u" +
+                std::string(text_.substr(escape + 2, 4)));
           }
         }
         continue;
       }
-      if (c < 0x20) return Expected("a string character or '\"' (control characters must be escaped)");
+      if (c < 0x20)
+        return Expected("a string character or '\"' (control characters must be escaped)");
       if (c < 0x80) {
         ++pos_;
         continue;
@@ -281,8 +283,9 @@ class SyntaxChecker {
     if (Peek() == '0') {
       ++pos_;
       if (!AtEnd() && IsDigit(Peek())) {
-        return Expected("'.', 'e' or the end of the number after a leading 0 (leading zeros are "
-                        "not allowed)");
+        return Expected(
+            "'.', 'e' or the end of the number after a leading 0 (leading zeros are "
+            "not allowed)");
       }
     } else {
       while (!AtEnd() && IsDigit(Peek())) ++pos_;
@@ -318,8 +321,9 @@ class SyntaxChecker {
         r = std::from_chars(first, last, v);
       }
       if (r.ec == std::errc() && r.ptr == last) return Status::Ok();
-      return InvalidArgument(Where(start) + ": the integer " + Excerpt(number) + " does not fit in " +
-                             (negative ? "a signed" : "an unsigned") + " 64-bit integer");
+      return InvalidArgument(Where(start) + ": the integer " + Excerpt(number) +
+                             " does not fit in " + (negative ? "a signed" : "an unsigned") +
+                             " 64-bit integer");
     }
     double v;
     const std::from_chars_result r = std::from_chars(first, last, v);
@@ -338,7 +342,7 @@ class SyntaxChecker {
   // numbers round to zero, which simdjson accepts.
   static bool Underflows(std::string_view number) {
     size_t i = number[0] == '-' ? 1 : 0;
-    int64_t point = 0;        // digits before the decimal point
+    int64_t point = 0;  // digits before the decimal point
     int64_t first_nonzero = -1;
     int64_t digits = 0;
     for (; i < number.size() && number[i] != 'e' && number[i] != 'E'; ++i) {
