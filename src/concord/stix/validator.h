@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "concord/base/result.h"
 #include "concord/json/limits.h"
 #include "concord/stix/diagnostic.h"
 #include "concord/stix/object.h"
