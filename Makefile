@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: run test deps build build-asan test-asan bench format clean
+.PHONY: run test deps build build-asan test-asan bench fuzz format clean
 
 run: build
 	scripts/quickstart.sh $(BUILD)/concord
@@ -30,6 +30,16 @@ test-asan: build-asan
 # Benchmarks: figures go in docs/performance.md.
 bench: build
 	$(BUILD)/bench/stix_import_bench
+
+# The fuzz targets (clang + libFuzzer + ASan/UBSan), each for FUZZ_SECONDS, seeded from testdata/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCONCORD_FUZZ=ON -DCONCORD_BUILD_BENCH=OFF >/dev/null
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz
+	mkdir -p $(BUILD)-fuzz/corpus/stix
+	$(BUILD)-fuzz/fuzz/stix_reader_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=2048 $(BUILD)-fuzz/corpus/stix testdata/stix/valid testdata/stix/invalid
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

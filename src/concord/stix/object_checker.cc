@@ -762,7 +762,7 @@ void ObjectChecker::CheckTimestamp(const PropSpec& spec, const Path& p, const El
         " to have at least millisecond precision, e.g. " +
         Quote(FormatTimestamp(parsed->instant, 3));
     if (upgraded_) {
-      Warning(p, message + " (accepted because the object was upgraded from STIX 2.0)");
+      Warning(p, message + " (the upgrade from STIX 2.0 pads it to milliseconds)");
     } else {
       Error(p, std::move(message));
     }

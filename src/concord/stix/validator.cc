@@ -6,6 +6,7 @@
 #include "concord/base/hash.h"
 #include "concord/base/timestamp.h"
 #include "concord/json/canonical.h"
+#include "concord/json/edit.h"
 #include "concord/json/document.h"
 #include "concord/stix/object_checker.h"
 #include "concord/stix/tlp.h"
@@ -15,127 +16,6 @@ namespace {
 
 using json::Element;
 using Severity = Diagnostic::Severity;
-
-// ---------------------------------------------------------------------------------------------
-// Editing minified JSON text (only for 2.0 -> 2.1 upgrades).
-
-// Index just past the JSON string that starts at s[i] ('"').
-size_t SkipString(std::string_view s, size_t i) {
-  ++i;
-  while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
-  return i + 1;
-}
-
-// Index just past the value that starts at s[i], in minified JSON. Iterative.
-size_t SkipValue(std::string_view s, size_t i) {
-  if (i >= s.size()) return i;
-  if (s[i] == '"') return SkipString(s, i);
-  if (s[i] == '{' || s[i] == '[') {
-    size_t depth = 0;
-    while (i < s.size()) {
-      const char c = s[i];
-      if (c == '"') {
-        i = SkipString(s, i);
-        continue;
-      }
-      if (c == '{' || c == '[') ++depth;
-      if (c == '}' || c == ']') {
-        if (--depth == 0) return i + 1;
-      }
-      ++i;
-    }
-    return i;
-  }
-  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;
-  return i;
-}
-
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// True when the JSON string body `raw` (without quotes, escapes undecoded) spells `name`, which is
-// ASCII.
-bool RawKeyEquals(std::string_view raw, std::string_view name) {
-  if (raw.find('\\') == std::string_view::npos) return raw == name;
-  size_t j = 0;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\\' && i + 1 < raw.size()) {
-      const char e = raw[++i];
-      if (e == 'u' && i + 4 < raw.size()) {
-        int v = 0;
-        for (int k = 1; k <= 4; ++k) {
-          const int d = HexDigitValue(raw[i + k]);
-          if (d < 0) return false;
-          v = v * 16 + d;
-        }
-        if (v >= 0x80) return false;
-        c = static_cast<char>(v);
-        i += 4;
-      } else {
-        switch (e) {
-          case 'b':
-            c = '\b';
-            break;
-          case 'f':
-            c = '\f';
-            break;
-          case 'n':
-            c = '\n';
-            break;
-          case 'r':
-            c = '\r';
-            break;
-          case 't':
-            c = '\t';
-            break;
-          default:
-            c = e;
-        }
-      }
-    }
-    if (j >= name.size() || name[j] != c) return false;
-    ++j;
-  }
-  return j == name.size();
-}
-
-// Removes the member `name` of the top-level object in minified JSON `json`, if present.
-void RemoveTopLevelMember(std::string* json, std::string_view name) {
-  std::string_view s = *json;
-  size_t depth = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '"') {
-      const size_t start = i;
-      const size_t end = SkipString(s, i);
-      if (depth == 1 && start > 0 && (s[start - 1] == '{' || s[start - 1] == ',') &&
-          RawKeyEquals(s.substr(start + 1, end - start - 2), name)) {
-        const size_t value_end = SkipValue(s, end + 1);  // end is the ':'
-        if (s[start - 1] == ',') {
-          json->erase(start - 1, value_end - (start - 1));
-        } else {
-          const size_t erase_end =
-              value_end < s.size() && s[value_end] == ',' ? value_end + 1 : value_end;
-          json->erase(start, erase_end - start);
-        }
-        return;
-      }
-      i = end;
-      continue;
-    }
-    if (c == '{' || c == '[') ++depth;
-    if (c == '}' || c == ']') --depth;
-    ++i;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
 
@@ -155,6 +35,21 @@ std::string VersionKeyOf(std::string_view text) {
   key.append(fraction);
   if (fraction.size() < 9) key.append(9 - fraction.size(), '0');
   return key;
+}
+
+// `text` (a timestamp already checked by ParseTimestamp) with its fraction padded with zeros to
+// three digits, or std::nullopt when it already has three or more (or is empty).
+std::optional<std::string> PaddedToMillis(std::string_view text) {
+  if (text.size() < 20) return std::nullopt;
+  const size_t zone = text.size() - 1;  // 'Z' (offsets are refused for object timestamps)
+  size_t digits = 0;
+  if (text[19] == '.') digits = zone - 20;
+  if (digits >= 3) return std::nullopt;
+  std::string out(text.substr(0, zone));
+  if (digits == 0) out += '.';
+  out.append(3 - digits, '0');
+  out += text[zone];
+  return out;
 }
 
 }  // namespace
@@ -244,15 +139,20 @@ void Validator::Impl::BuildObject(std::string_view text, const Element& root,
     json::AppendCanonical(root, &canonical);
   } else {
     // The views into the DOM are not used past this point: the upgraded text is parsed again.
-    if (checked.spec_version_present) RemoveTopLevelMember(&minified, "spec_version");
+    o.json = minified;
+    if (checked.spec_version_present) json::RemoveTopLevelMember(&o.json, "spec_version");
+    // STIX 2.1 wants created/modified to the millisecond; 2.0 data often has whole seconds.
+    // Padding keeps the instant (and so the version) and makes the stored object valid 2.1.
+    for (const auto& [name, value] : {std::pair{"created", checked.created},
+                                      std::pair{"modified", checked.modified}}) {
+      if (std::optional<std::string> padded = PaddedToMillis(value)) {
+        json::ReplaceTopLevelMemberValue(&o.json, name, "\"" + *padded + "\"");
+      }
+    }
     std::string added = "\"spec_version\":\"2.1\"";
     if (checked.add_pattern_type) added += ",\"pattern_type\":\"stix\"";
     if (checked.add_is_family) added += ",\"is_family\":true";
-    if (minified.size() > 2) added += ',';
-    o.json.reserve(minified.size() + added.size());
-    o.json = "{";
-    o.json += added;
-    o.json.append(minified, 1, std::string::npos);
+    json::InsertMembersFirst(&o.json, added);
     Result<Element> reparsed = parser_.Parse(o.json);
     if (!reparsed.ok()) {
       v->diagnostics.push_back(
