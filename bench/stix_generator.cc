@@ -40,8 +40,8 @@ class Generator {
            std::to_string(Next(256)) + "." + std::to_string(1 + Next(254));
   }
   std::string Domain() {
-    static const char* kWords[] = {"update", "cdn", "secure", "login", "mail", "portal", "sync",
-                                   "cloud", "api", "files", "auth", "billing"};
+    static const char* kWords[] = {"update", "cdn",   "secure", "login", "mail", "portal",
+                                   "sync",   "cloud", "api",    "files", "auth", "billing"};
     static const char* kTlds[] = {"example", "test", "invalid", "example.net", "example.org"};
     return std::string(kWords[Next(12)]) + "-" + std::to_string(Next(10000000)) + "." +
            kWords[Next(12)] + "." + kTlds[Next(5)];
@@ -113,8 +113,7 @@ void Indicator(Generator& g) {
   const std::string created = g.Time(t);
   const std::string creator = g.identities[g.Next(g.identities.size())];
   std::string body = ",\"name\":\"Indicator " + id.substr(11, 8) +
-                     "\",\"indicator_types\":[\"malicious-activity\"],\"pattern\":\"" +
-                     Pattern(g) +
+                     "\",\"indicator_types\":[\"malicious-activity\"],\"pattern\":\"" + Pattern(g) +
                      "\",\"pattern_type\":\"stix\",\"pattern_version\":\"2.1\",\"valid_from\":\"" +
                      created + "\",\"confidence\":" + std::to_string(g.Next(101)) +
                      ",\"kill_chain_phases\":[{\"kill_chain_name\":\"mitre-attack\",\"phase_name\":"
@@ -158,8 +157,8 @@ void Sco(Generator& g) {
       const std::string name = "payload" + std::to_string(g.Next(100000)) + ".exe";
       g.Emit("{\"type\":\"file\",\"spec_version\":\"2.1\",\"id\":\"" +
              g.ScoId("file", "{\"hashes\":{\"SHA-256\":\"" + h + "\"},\"name\":\"" + name + "\"}") +
-             "\",\"hashes\":{\"SHA-256\":\"" + h + "\"},\"name\":\"" + name + "\",\"size\":" +
-             std::to_string(g.Next(10000000)) + "}");
+             "\",\"hashes\":{\"SHA-256\":\"" + h + "\"},\"name\":\"" + name +
+             "\",\"size\":" + std::to_string(g.Next(10000000)) + "}");
     }
   }
 }
@@ -236,14 +235,16 @@ Result<uint64_t> WriteGeneratedBundle(const std::string& path, uint64_t objects,
     const std::string id = g.Id("identity");
     g.Emit("{\"type\":\"identity\",\"spec_version\":\"2.1\",\"id\":\"" + id +
            "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
-           "\"name\":\"Partner CERT " + std::to_string(i) + "\",\"identity_class\":\"organization\"}");
+           "\"name\":\"Partner CERT " +
+           std::to_string(i) + "\",\"identity_class\":\"organization\"}");
     g.identities.push_back(id);
   }
   for (int i = 0; i < 50; ++i) {
     const std::string id = g.Id("malware");
     g.Emit("{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"" + id +
            "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
-           "\"name\":\"Family " + std::to_string(i) + "\",\"is_family\":true}");
+           "\"name\":\"Family " +
+           std::to_string(i) + "\",\"is_family\":true}");
     g.malware.push_back(id);
   }
   while (g.count() < 200) Indicator(g);

@@ -90,8 +90,8 @@ int main(int argc, char** argv) {
   }
   const double file_mib = static_cast<double>(fs::file_size(bundle)) / (1 << 20);
 
-  const RunResult import = Run({CONCORD_BINARY, "--no-progress", "--data-dir", node, "import",
-                                bundle});
+  const RunResult import =
+      Run({CONCORD_BINARY, "--no-progress", "--data-dir", node, "import", bundle});
   if (import.status != 0) {
     std::fprintf(stderr, "import failed with status %d\n", import.status);
     return 1;

@@ -50,7 +50,8 @@ class GzFileStream final : public InputStream {
 
 class StringStream final : public InputStream {
  public:
-  StringStream(std::string data, std::string name) : data_(std::move(data)), name_(std::move(name)) {}
+  StringStream(std::string data, std::string name)
+      : data_(std::move(data)), name_(std::move(name)) {}
   Result<size_t> Read(char* buf, size_t n) override {
     const size_t k = std::min(n, data_.size() - pos_);
     std::memcpy(buf, data_.data() + pos_, k);

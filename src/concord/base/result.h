@@ -17,7 +17,7 @@ namespace concord {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     if (status_.ok()) status_ = Status(StatusCode::kInternal, "Result built from an OK status");
   }
@@ -27,9 +27,18 @@ class [[nodiscard]] Result {
   const Status& status() const { return status_; }
 
   // REQUIRES: ok()
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -48,8 +57,8 @@ class [[nodiscard]] Result {
 
 // CONCORD_ASSIGN_OR_RETURN(auto x, Expr()): evaluates Expr (a Result<T>); on failure returns its
 // status from the enclosing function, otherwise moves the value into the declaration.
-#define CONCORD_ASSIGN_OR_RETURN(decl, expr)                               \
-  auto CONCORD_CONCAT_(_concord_result_, __LINE__) = (expr);               \
-  if (!CONCORD_CONCAT_(_concord_result_, __LINE__).ok())                   \
-    return CONCORD_CONCAT_(_concord_result_, __LINE__).status();           \
+#define CONCORD_ASSIGN_OR_RETURN(decl, expr)                     \
+  auto CONCORD_CONCAT_(_concord_result_, __LINE__) = (expr);     \
+  if (!CONCORD_CONCAT_(_concord_result_, __LINE__).ok())         \
+    return CONCORD_CONCAT_(_concord_result_, __LINE__).status(); \
   decl = std::move(CONCORD_CONCAT_(_concord_result_, __LINE__)).value()

@@ -10,18 +10,18 @@ namespace concord {
 // the message says what, where and, where possible, what to do about it.
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument,    // the caller's input is malformed or breaks a rule (bad JSON, bad STIX)
-  kNotFound,           // the thing asked for does not exist
-  kAlreadyExists,      // creating something that is already there
-  kConflict,           // the input contradicts what is stored (same version, other content)
-  kFailedPrecondition, // the system is not in a state that allows the operation
-  kResourceExhausted,  // a limit was hit (size, depth, count)
-  kPermissionDenied,   // the caller is known but may not do this
-  kUnauthenticated,    // the caller is not known
-  kUnavailable,        // a dependency (database, peer) could not be reached; may be retried
-  kIoError,            // reading or writing a file failed
-  kCorruption,         // stored data is damaged
-  kInternal,           // a bug: an invariant did not hold
+  kInvalidArgument,     // the caller's input is malformed or breaks a rule (bad JSON, bad STIX)
+  kNotFound,            // the thing asked for does not exist
+  kAlreadyExists,       // creating something that is already there
+  kConflict,            // the input contradicts what is stored (same version, other content)
+  kFailedPrecondition,  // the system is not in a state that allows the operation
+  kResourceExhausted,   // a limit was hit (size, depth, count)
+  kPermissionDenied,    // the caller is known but may not do this
+  kUnauthenticated,     // the caller is not known
+  kUnavailable,         // a dependency (database, peer) could not be reached; may be retried
+  kIoError,             // reading or writing a file failed
+  kCorruption,          // stored data is damaged
+  kInternal,            // a bug: an invariant did not hold
 };
 
 // Returns a short lowercase name for `code` ("invalid argument", ...).
@@ -75,8 +75,8 @@ Status Internal(std::string message);
 }  // namespace concord
 
 // Evaluates `expr` (a Status); returns it from the enclosing function if it is not OK.
-#define CONCORD_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::concord::Status _concord_status = (expr);  \
+#define CONCORD_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::concord::Status _concord_status = (expr);        \
     if (!_concord_status.ok()) return _concord_status; \
   } while (0)

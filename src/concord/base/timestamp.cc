@@ -147,8 +147,8 @@ Result<ParsedTimestamp> ParseTimestamp(std::string_view text, const TimestampSyn
     return Bad(text, s.pos(), s.AtEnd() ? "missing the 'Z' time zone" : "expected 'Z'");
   }
   if (!s.AtEnd()) return Bad(text, s.pos(), "unexpected text after the time zone");
-  out.instant.seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                        second - offset_seconds;
+  out.instant.seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   out.instant.nanos = nanos;
   return out;
 }

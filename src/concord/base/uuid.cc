@@ -28,8 +28,9 @@ std::string Uuid::ToString() const {
 
 Result<Uuid> ParseUuid(std::string_view text) {
   if (text.size() != 36) {
-    return InvalidArgument("a UUID has 36 characters (8-4-4-4-12 hexadecimal digits), this one has " +
-                           std::to_string(text.size()));
+    return InvalidArgument(
+        "a UUID has 36 characters (8-4-4-4-12 hexadecimal digits), this one has " +
+        std::to_string(text.size()));
   }
   Uuid u;
   size_t b = 0;

@@ -14,9 +14,9 @@
 namespace concord::cli {
 
 struct OutputOptions {
-  bool json = false;      // machine-readable output on standard output
-  bool verbose = false;   // every warning, not the first few per input
-  bool progress = true;   // a progress bar when standard error is a terminal
+  bool json = false;     // machine-readable output on standard output
+  bool verbose = false;  // every warning, not the first few per input
+  bool progress = true;  // a progress bar when standard error is a terminal
 };
 
 struct ImportOptions {
@@ -36,11 +36,11 @@ int RunValidate(const ValidateOptions& options, const OutputOptions& out);
 struct ExportOptions {
   std::vector<std::string> types;
   std::vector<std::string> ids;
-  std::string added_after;  // RFC 3339
-  std::string collection;   // id or alias
+  std::string added_after;      // RFC 3339
+  std::string collection;       // id or alias
   std::string version = "all";  // all, first, last, or an RFC 3339 timestamp
   bool exclude_revoked = false;
-  std::string out_path;     // "" or "-" for standard output
+  std::string out_path;  // "" or "-" for standard output
 };
 int RunExport(const DataDir& dir, const ExportOptions& options, const OutputOptions& out,
               Clock* clock);

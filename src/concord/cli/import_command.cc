@@ -67,7 +67,8 @@ FileSummary ImportOne(store::Store& store, const std::string& path, const Import
       ++s.invalid;
       log.Add(Problem{true, item.Where(s.name), item.validation.type, item.validation.id, "",
                       put.status().message()});
-      if (options.strict) return fail(InvalidArgument("--strict: " + item.Where(s.name) + " was refused"));
+      if (options.strict)
+        return fail(InvalidArgument("--strict: " + item.Where(s.name) + " was refused"));
       continue;
     }
     if (*put == store::PutOutcome::kAdded) {
@@ -102,7 +103,8 @@ int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOpti
   if (!options.collection.empty()) {
     auto c = (*store)->FindCollection(options.collection);
     if (!c.ok() && c.status().code() == StatusCode::kNotFound) {
-      c = (*store)->CreateCollection(store::Collection{"", options.collection, options.collection, ""});
+      c = (*store)->CreateCollection(
+          store::Collection{"", options.collection, options.collection, ""});
     }
     if (!c.ok()) {
       std::fprintf(stderr, "concord import: collection %s: %s\n", options.collection.c_str(),
@@ -181,11 +183,11 @@ int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOpti
       }
     }
     if (summaries.size() > 1) {
-      std::printf("total: %llu added, %llu already stored, %llu invalid, %llu of %zu files failed\n",
-                  static_cast<unsigned long long>(added),
-                  static_cast<unsigned long long>(duplicates),
-                  static_cast<unsigned long long>(invalid), static_cast<unsigned long long>(failed),
-                  summaries.size());
+      std::printf(
+          "total: %llu added, %llu already stored, %llu invalid, %llu of %zu files failed\n",
+          static_cast<unsigned long long>(added), static_cast<unsigned long long>(duplicates),
+          static_cast<unsigned long long>(invalid), static_cast<unsigned long long>(failed),
+          summaries.size());
     }
   }
   return clean ? 0 : 1;

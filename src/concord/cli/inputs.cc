@@ -38,7 +38,8 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& pa
     if (ec) return IoError("cannot list " + path + ": " + ec.message());
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) return IoError("cannot list " + path + ": " + ec.message());
-      if (it->is_regular_file(ec) && LooksLikeStix(it->path())) found.push_back(it->path().string());
+      if (it->is_regular_file(ec) && LooksLikeStix(it->path()))
+        found.push_back(it->path().string());
     }
     if (found.empty()) {
       return InvalidArgument("the directory " + path +

@@ -31,8 +31,7 @@ TEST_F(InputsTest, DirectoriesExpandToStixFilesSorted) {
   Touch("b/feed.ndjson");
   auto r = ExpandInputs({root_.string()});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  std::vector<std::string> want = {(root_ / "a.jsonl.gz").string(),
-                                   (root_ / "b/c/x.stix").string(),
+  std::vector<std::string> want = {(root_ / "a.jsonl.gz").string(), (root_ / "b/c/x.stix").string(),
                                    (root_ / "b/feed.ndjson").string(), (root_ / "z.json").string()};
   EXPECT_EQ(*r, want);
 }

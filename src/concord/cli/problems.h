@@ -12,10 +12,10 @@ namespace concord::cli {
 // One error or warning about the input, with everything needed to find it.
 struct Problem {
   bool error = true;
-  std::string where;    // "bundle.json:12 objects[3]"
-  std::string type;     // the object's type, when known
-  std::string id;       // the object's id, when known
-  std::string path;     // JSON path inside the object, "" for the object as a whole
+  std::string where;  // "bundle.json:12 objects[3]"
+  std::string type;   // the object's type, when known
+  std::string id;     // the object's id, when known
+  std::string path;   // JSON path inside the object, "" for the object as a whole
   std::string message;
 };
 

@@ -73,11 +73,10 @@ int RunStats(const DataDir& dir, const OutputOptions& out, Clock* clock) {
   }
   std::printf("data directory %s (schema %d, %.1f MiB on disk)\n", dir.path.c_str(),
               s.schema_version, static_cast<double>(s.bytes_on_disk) / (1 << 20));
-  std::printf("%llu objects in %llu versions, %llu revoked, %llu collections\n",
-              static_cast<unsigned long long>(s.objects),
-              static_cast<unsigned long long>(s.versions),
-              static_cast<unsigned long long>(s.revoked),
-              static_cast<unsigned long long>(s.collections));
+  std::printf(
+      "%llu objects in %llu versions, %llu revoked, %llu collections\n",
+      static_cast<unsigned long long>(s.objects), static_cast<unsigned long long>(s.versions),
+      static_cast<unsigned long long>(s.revoked), static_cast<unsigned long long>(s.collections));
   if (s.first_added && s.last_added) {
     std::printf("added between %s and %s\n", FormatTimestamp(*s.first_added, 3).c_str(),
                 FormatTimestamp(*s.last_added, 3).c_str());

@@ -126,7 +126,8 @@ bool RemoveTopLevelMember(std::string* json, std::string_view name) {
   if (s[start - 1] == ',') {
     json->erase(start - 1, value_end - (start - 1));
   } else {
-    const size_t erase_end = value_end < s.size() && s[value_end] == ',' ? value_end + 1 : value_end;
+    const size_t erase_end =
+        value_end < s.size() && s[value_end] == ',' ? value_end + 1 : value_end;
     json->erase(start, erase_end - start);
   }
   return true;

@@ -10,9 +10,9 @@ namespace concord::stix {
 
 // The families of STIX objects; each has its own common-property rules.
 enum class ObjectKind {
-  kSdo,                  // domain objects: indicator, malware, intrusion-set, ... (and custom)
-  kSro,                  // relationship, sighting
-  kSco,                  // cyber-observables: ipv4-addr, domain-name, file, ...
+  kSdo,  // domain objects: indicator, malware, intrusion-set, ... (and custom)
+  kSro,  // relationship, sighting
+  kSco,  // cyber-observables: ipv4-addr, domain-name, file, ...
   kMarkingDefinition,
   kLanguageContent,
   kExtensionDefinition,
@@ -21,8 +21,8 @@ enum class ObjectKind {
 // A validated STIX 2.1 object, ready to store. The JSON text is authoritative; the other fields
 // are facts extracted from it once so that stores and policies need not parse it again.
 struct Object {
-  std::string type;          // e.g. "indicator"
-  std::string id;            // e.g. "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+  std::string type;  // e.g. "indicator"
+  std::string id;    // e.g. "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
   ObjectKind kind = ObjectKind::kSdo;
   std::string spec_version;  // always "2.1": 2.0 input is upgraded first
   // The version key: `modified`, else `created` (marking-definitions), else "" (SCOs), written

@@ -28,6 +28,8 @@ std::string_view TlpMarkingId(Tlp tlp);
 std::string_view TlpMarkingDefinitionJson(Tlp tlp);
 
 // The more restrictive of two levels.
-inline Tlp MostRestrictive(Tlp a, Tlp b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+inline Tlp MostRestrictive(Tlp a, Tlp b) {
+  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
+}
 
 }  // namespace concord::stix

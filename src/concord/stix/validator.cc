@@ -6,8 +6,8 @@
 #include "concord/base/hash.h"
 #include "concord/base/timestamp.h"
 #include "concord/json/canonical.h"
-#include "concord/json/edit.h"
 #include "concord/json/document.h"
+#include "concord/json/edit.h"
 #include "concord/stix/object_checker.h"
 #include "concord/stix/tlp.h"
 
@@ -143,8 +143,8 @@ void Validator::Impl::BuildObject(std::string_view text, const Element& root,
     if (checked.spec_version_present) json::RemoveTopLevelMember(&o.json, "spec_version");
     // STIX 2.1 wants created/modified to the millisecond; 2.0 data often has whole seconds.
     // Padding keeps the instant (and so the version) and makes the stored object valid 2.1.
-    for (const auto& [name, value] : {std::pair{"created", checked.created},
-                                      std::pair{"modified", checked.modified}}) {
+    for (const auto& [name, value] :
+         {std::pair{"created", checked.created}, std::pair{"modified", checked.modified}}) {
       if (std::optional<std::string> padded = PaddedToMillis(value)) {
         json::ReplaceTopLevelMemberValue(&o.json, name, "\"" + *padded + "\"");
       }

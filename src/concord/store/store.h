@@ -78,11 +78,11 @@ struct Query {
 struct StoredObject {
   std::string id;
   std::string type;
-  std::string version;          // the version key
-  int64_t date_added_us = 0;    // microseconds since the epoch, unique within the store
+  std::string version;        // the version key
+  int64_t date_added_us = 0;  // microseconds since the epoch, unique within the store
   bool revoked = false;
   stix::Tlp tlp = stix::Tlp::kNone;
-  std::string json;             // exactly as stix::Object::json was when stored
+  std::string json;  // exactly as stix::Object::json was when stored
 };
 
 // A page of results and how to get the next one.
@@ -96,9 +96,9 @@ struct Page {
 
 struct Stats {
   int schema_version = 0;
-  uint64_t objects = 0;   // distinct ids
-  uint64_t versions = 0;  // stored versions
-  uint64_t revoked = 0;   // ids whose latest version is revoked
+  uint64_t objects = 0;                       // distinct ids
+  uint64_t versions = 0;                      // stored versions
+  uint64_t revoked = 0;                       // ids whose latest version is revoked
   std::map<std::string, uint64_t> by_type;    // distinct ids per type
   std::map<std::string, uint64_t> by_tlp;     // latest versions per effective TLP name
   std::map<std::string, uint64_t> by_source;  // versions per "kind:name"
