@@ -93,10 +93,6 @@ constexpr int kCurrentSchemaVersion = 1;
 constexpr int kScopeObject = 1;    // listed in object_marking_refs
 constexpr int kScopeGranular = 2;  // a marking_ref of granular_markings
 
-// TLP names by stix::Tlp value, as stix::TlpName writes them. Kept here so that the store does
-// not depend on the stix library's code, only on its declarations.
-constexpr std::string_view kTlpNames[] = {"none", "clear", "green", "amber", "amber+strict", "red"};
-
 // Owns a prepared statement.
 class Stmt {
  public:
@@ -143,6 +139,15 @@ struct DbHandle {
 inline void BindText(sqlite3_stmt* stmt, int index, std::string_view value) {
   sqlite3_bind_text64(stmt, index, value.empty() ? "" : value.data(), value.size(), SQLITE_STATIC,
                       SQLITE_UTF8);
+}
+
+// Binds `value`, or NULL when it is empty (optional unique columns such as a collection alias).
+inline void BindTextOrNull(sqlite3_stmt* stmt, int index, std::string_view value) {
+  if (value.empty()) {
+    sqlite3_bind_null(stmt, index);
+  } else {
+    BindText(stmt, index, value);
+  }
 }
 
 inline std::string_view ColumnText(sqlite3_stmt* stmt, int index) {
@@ -998,11 +1003,7 @@ Result<Collection> SqliteStore::Impl::CreateCollection(Collection collection) {
     sqlite3_stmt* stmt = collection_clash_.get();
     ResetOnExit reset(stmt);
     BindText(stmt, 1, collection.id);
-    if (collection.alias.empty()) {
-      sqlite3_bind_null(stmt, 2);
-    } else {
-      BindText(stmt, 2, collection.alias);
-    }
+    BindTextOrNull(stmt, 2, collection.alias);
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
       std::string id(ColumnText(stmt, 0));
@@ -1023,11 +1024,7 @@ Result<Collection> SqliteStore::Impl::CreateCollection(Collection collection) {
     sqlite3_stmt* stmt = collection_insert_.get();
     ResetOnExit reset(stmt);
     BindText(stmt, 1, collection.id);
-    if (collection.alias.empty()) {
-      sqlite3_bind_null(stmt, 2);
-    } else {
-      BindText(stmt, 2, collection.alias);
-    }
+    BindTextOrNull(stmt, 2, collection.alias);
     BindText(stmt, 3, collection.title);
     BindText(stmt, 4, collection.description);
     sqlite3_bind_int64(stmt, 5, clock_->Now().ToMicros());
@@ -1107,7 +1104,7 @@ Result<Stats> SqliteStore::Impl::GetStats() {
             uint64_t n = static_cast<uint64_t>(sqlite3_column_int64(s, 3));
             int tlp = sqlite3_column_int(s, 1);
             std::string tlp_name = tlp >= 0 && tlp <= static_cast<int>(stix::Tlp::kRed)
-                                       ? std::string(kTlpNames[tlp])
+                                       ? std::string(stix::TlpName(static_cast<stix::Tlp>(tlp)))
                                        : "unknown (" + std::to_string(tlp) + ")";
             stats.objects += n;
             stats.by_type[std::string(ColumnText(s, 0))] += n;
