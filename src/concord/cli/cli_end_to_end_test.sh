@@ -81,6 +81,9 @@ check "export of latest indicators" test "$(grep -o '"type":"indicator"' "$tmp/i
 check "exported bundle validates" test "$(status_of "$concord" validate "$tmp/ind.json")" = 0
 "$concord" export --collection glass-viper --out "$tmp/coll.json"
 check "export by collection" test "$(grep -c '"id":"' "$tmp/coll.json")" = 34
+"$concord" export --marking marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1 --out "$tmp/red.json"
+check "export by marking (TLP:RED)" test "$(grep -c "e828b379" "$tmp/red.json")" = 6  # 2 per import, 3 imports
+check "export by marking holds only those" test "$(grep -c '"id":"' "$tmp/red.json")" = 6
 code=$(status_of "$concord" export --added-after "not a time")
 check "bad --added-after exits 2" test "$code" = 2
 check "bad --added-after explained" contains "$(cat "$tmp/err")" "added-after"

@@ -38,6 +38,7 @@ struct ExportOptions {
   std::vector<std::string> ids;
   std::string added_after;      // RFC 3339
   std::string collection;       // id or alias
+  std::string marking;          // a marking-definition id, object-level or granular
   std::string version = "all";  // all, first, last, or an RFC 3339 timestamp
   bool exclude_revoked = false;
   std::string out_path;  // "" or "-" for standard output

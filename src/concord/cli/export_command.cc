@@ -70,6 +70,7 @@ Result<store::Query> BuildQuery(store::Store& store, const ExportOptions& option
   q.types = options.types;
   q.ids = options.ids;
   q.include_revoked = !options.exclude_revoked;
+  q.marking = options.marking;
   if (!options.added_after.empty()) {
     auto t = ParseTimestamp(options.added_after, TimestampSyntax{.allow_offset = true});
     if (!t.ok()) return t.status().WithPrefix("--added-after");

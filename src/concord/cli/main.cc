@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
                          "Only versions added after this RFC 3339 time");
   export_cmd->add_option("--collection", export_options.collection,
                          "Only objects of this collection (id or alias)");
+  export_cmd->add_option("--marking", export_options.marking,
+                         "Only objects carrying this marking-definition id (object or granular)");
   export_cmd->add_option("--version", export_options.version,
                          "Which versions: all (default), first, last, or a timestamp");
   export_cmd->add_flag("--exclude-revoked", export_options.exclude_revoked,
