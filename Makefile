@@ -33,13 +33,17 @@ bench: build
 
 # The fuzz targets (clang + libFuzzer + ASan/UBSan), each for FUZZ_SECONDS, seeded from testdata/.
 FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCONCORD_FUZZ=ON -DCONCORD_BUILD_BENCH=OFF >/dev/null
-	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz
-	mkdir -p $(BUILD)-fuzz/corpus/stix
-	$(BUILD)-fuzz/fuzz/stix_reader_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  -timeout=10 -rss_limit_mb=2048 $(BUILD)-fuzz/corpus/stix testdata/stix/valid testdata/stix/invalid
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz pattern_parser_fuzz
+	mkdir -p $(BUILD)-fuzz/corpus/stix $(BUILD)-fuzz/corpus/pattern
+	grep -h '^pattern ' testdata/pattern/*.cases | sed 's/^pattern //' | \
+	  split -l 1 - $(BUILD)-fuzz/corpus/pattern/seed-
+	$(BUILD)-fuzz/fuzz/stix_reader_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/stix \
+	  testdata/stix/valid testdata/stix/invalid
+	$(BUILD)-fuzz/fuzz/pattern_parser_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/pattern
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -96,6 +96,23 @@ check "stats without store exits 2" test "$code" = 2
 check "stats without store explained" contains "$(cat "$tmp/err")" "no Concord data directory"
 check "read command creates nothing" test ! -e "$tmp/nowhere"
 
+# Patterns: check with positions, eval in the conformance line format, the batch form.
+out=$("$concord" --json pattern check "[ipv4-addr:value = '1.2.3.4']" "[ipv4-addr:value = '1.2.3.4'")
+check "pattern check json" test "$out" = '{"valid":true}
+{"valid":false,"error":"expected '"']'"' to close the observation expression, found the end of the pattern","position":28}'
+check "pattern check exit 1 when invalid" test "$(status_of "$concord" pattern check "[a:b = 1]")" = 1
+printf '%s\n' "[domain-name:value = 'x.example']" "[ipv4-addr:value = '1.2.3.4']" | "$concord" pattern check >"$tmp/out"
+check "pattern check from stdin" test "$(grep -c '^valid: ' "$tmp/out")" = 2
+od='{"type":"observed-data","id":"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf","created":"2016-04-06T19:58:16.000Z","modified":"2016-04-06T19:58:16.000Z","first_observed":"2015-12-21T19:00:00Z","last_observed":"2015-12-21T19:00:00Z","number_observed":1,"objects":{"0":{"type":"domain-name","value":"x.example"}}}'
+out=$(printf '%s\n' "{\"pattern\":\"[domain-name:value = 'x.example']\",\"observed_data\":[$od],\"stix_version\":\"2.0\"}" \
+  "{\"pattern\":\"[domain-name:value = 'y.example']\",\"observed_data\":[$od],\"stix_version\":\"2.0\"}" \
+  "{\"pattern\":\"[domain-name:value = \",\"observed_data\":[]}" "garbage" | "$concord" pattern eval)
+check "pattern eval lines" test "$(tr '\n' ' ' <<<"$out")" = '{"matched":true} {"matched":false} {"error":"position 21: expected a value after the operator, found the end of the pattern"} {"error":"not JSON: byte 0 (line 1, column 1): expected a JSON value, found '"'"'g'"'"'"} '
+echo "[$od]" >"$tmp/observed.json"
+printf '%s\n' "[domain-name:value = 'x.example']" "[domain-name:value LIKE '%.example']" "[domain-name:value = 'z']" "[bad" >"$tmp/patterns.txt"
+out=$("$concord" pattern eval --patterns "$tmp/patterns.txt" --observed "$tmp/observed.json")
+check "pattern eval batch" test "$(tr '\n' ' ' <<<"$out")" = '{"pattern":0,"matched":true} {"pattern":1,"matched":true} {"pattern":2,"matched":false} {"pattern":3,"error":"position 4: expected '"'"':'"'"' after the object type '"'"'bad'"'"', found the end of the pattern"} '
+
 # Usage errors exit 2.
 check "unknown command exits 2" test "$(status_of "$concord" frobnicate)" = 2
 

@@ -57,4 +57,22 @@ int RunCollectionCreate(const DataDir& dir, const CollectionOptions& options,
                         const OutputOptions& out, Clock* clock);
 int RunCollectionList(const DataDir& dir, const OutputOptions& out, Clock* clock);
 
+struct PatternCheckOptions {
+  std::vector<std::string> patterns;  // empty: one pattern per line of standard input
+};
+// Prints "valid"/"invalid" with the error and its position per pattern; with --json one line
+// {"valid": true} or {"valid": false, "error": "...", "position": N} per pattern. Exit 1 when
+// any pattern is invalid.
+int RunPatternCheck(const PatternCheckOptions& options, const OutputOptions& out);
+
+struct PatternEvalOptions {
+  std::string patterns_file;  // batch form: one pattern per line ...
+  std::string observed_file;  // ... against all observations of this file
+};
+// Without files: reads JSON lines {"pattern": "...", "observed_data": [...], "stix_version":
+// "2.1"} from standard input and answers each with one line {"matched": true|false} or
+// {"error": "..."}. Batch form: one line {"pattern": N, "matched": true|false} or
+// {"pattern": N, "error": "..."} per pattern of --patterns (N from 0).
+int RunPatternEval(const PatternEvalOptions& options, const OutputOptions& out);
+
 }  // namespace concord::cli

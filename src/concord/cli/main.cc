@@ -75,6 +75,22 @@ int main(int argc, char** argv) {
   collection_create->add_option("--description", collection_options.description, "Description");
   CLI::App* collection_list = collection_cmd->add_subcommand("list", "List collections");
 
+  CLI::App* pattern_cmd = app.add_subcommand("pattern", "Check and evaluate STIX patterns");
+  pattern_cmd->require_subcommand(1);
+  PatternCheckOptions check_options;
+  CLI::App* pattern_check = pattern_cmd->add_subcommand(
+      "check", "Say whether patterns are valid, with the error and its position");
+  // Patterns start with '[', which CLI11 would read as its own "[a,b]" list syntax: they are
+  // taken verbatim as the command's extra arguments instead (default: one per line of stdin).
+  pattern_check->fallthrough(false)->allow_extras();
+  pattern_check->add_flag("--json", out.json, "One JSON line per pattern");
+  PatternEvalOptions eval_options;
+  CLI::App* pattern_eval = pattern_cmd->add_subcommand(
+      "eval", "Evaluate patterns: JSON lines requests on stdin, or --patterns with --observed");
+  pattern_eval->add_option("--patterns", eval_options.patterns_file, "One pattern per line");
+  pattern_eval->add_option("--observed", eval_options.observed_file,
+                           "Observed-data (with their SCOs): JSON array, bundles or JSON lines");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -91,5 +107,10 @@ int main(int argc, char** argv) {
   if (*stats_cmd) return RunStats(dir, out, &clock);
   if (*collection_create) return RunCollectionCreate(dir, collection_options, out, &clock);
   if (*collection_list) return RunCollectionList(dir, out, &clock);
+  if (*pattern_check) {
+    check_options.patterns = pattern_check->remaining();
+    return RunPatternCheck(check_options, out);
+  }
+  if (*pattern_eval) return RunPatternEval(eval_options, out);
   return 2;
 }

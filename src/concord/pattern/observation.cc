@@ -1,0 +1,90 @@
+#include "concord/pattern/observation.h"
+
+namespace concord::pattern {
+
+ValueStore::Id ValueStore::Push(Node node) {
+  nodes_.push_back(node);
+  return static_cast<Id>(nodes_.size() - 1);
+}
+
+uint32_t ValueStore::AddText(std::string_view s) {
+  const uint32_t offset = static_cast<uint32_t>(text_.size());
+  text_.append(s);
+  return offset;
+}
+
+ValueStore::Id ValueStore::AddNull() { return Push(Node{.kind = ValueKind::kNull}); }
+
+ValueStore::Id ValueStore::AddBool(bool value) {
+  return Push(Node{.kind = ValueKind::kBool, .int_value = value ? 1 : 0});
+}
+
+ValueStore::Id ValueStore::AddInt(int64_t value) {
+  return Push(Node{.kind = ValueKind::kInt, .int_value = value});
+}
+
+ValueStore::Id ValueStore::AddFloat(double value) {
+  return Push(Node{.kind = ValueKind::kFloat, .float_value = value});
+}
+
+ValueStore::Id ValueStore::AddString(std::string_view value) {
+  const uint32_t offset = AddText(value);
+  return Push(Node{
+      .kind = ValueKind::kString, .offset = offset, .length = static_cast<uint32_t>(value.size())});
+}
+
+ValueStore::Id ValueStore::AddArray(std::span<const Id> elements) {
+  const uint32_t offset = static_cast<uint32_t>(children_.size());
+  for (Id e : elements) children_.push_back(Child{.value = e});
+  return Push(Node{.kind = ValueKind::kArray,
+                   .offset = offset,
+                   .length = static_cast<uint32_t>(elements.size())});
+}
+
+ValueStore::Id ValueStore::AddObject(std::span<const std::pair<std::string_view, Id>> members) {
+  const uint32_t offset = static_cast<uint32_t>(children_.size());
+  for (const auto& [key, value] : members) {
+    const uint32_t key_offset = AddText(key);
+    children_.push_back(Child{
+        .key_offset = key_offset, .key_length = static_cast<uint32_t>(key.size()), .value = value});
+  }
+  return Push(Node{.kind = ValueKind::kObject,
+                   .offset = offset,
+                   .length = static_cast<uint32_t>(members.size())});
+}
+
+std::string_view ValueStore::string_value(Id id) const {
+  const Node& n = nodes_[id];
+  return std::string_view(text_).substr(n.offset, n.length);
+}
+
+std::string_view ValueStore::member_key(Id object, size_t i) const {
+  const Child& c = children_[nodes_[object].offset + i];
+  return std::string_view(text_).substr(c.key_offset, c.key_length);
+}
+
+std::optional<ValueStore::Id> ValueStore::Find(Id object, std::string_view key) const {
+  if (kind(object) != ValueKind::kObject) return std::nullopt;
+  for (size_t i = 0; i < size(object); ++i) {
+    if (member_key(object, i) == key) return member_value(object, i);
+  }
+  return std::nullopt;
+}
+
+size_t ValueStore::memory_bytes() const {
+  return nodes_.size() * sizeof(Node) + children_.size() * sizeof(Child) + text_.size();
+}
+
+bool Observation::AddObject(std::string key, std::string type, ValueStore::Id value) {
+  if (by_key_.count(key) != 0) return false;
+  by_key_.emplace(key, objects_.size());
+  objects_.push_back(ObservedObject{std::move(key), std::move(type), value});
+  return true;
+}
+
+const ObservedObject* Observation::FindObject(std::string_view key) const {
+  auto it = by_key_.find(key);
+  return it == by_key_.end() ? nullptr : &objects_[it->second];
+}
+
+}  // namespace concord::pattern
