@@ -112,6 +112,8 @@ echo "[$od]" >"$tmp/observed.json"
 printf '%s\n' "[domain-name:value = 'x.example']" "[domain-name:value LIKE '%.example']" "[domain-name:value = 'z']" "[bad" >"$tmp/patterns.txt"
 out=$("$concord" pattern eval --patterns "$tmp/patterns.txt" --observed "$tmp/observed.json")
 check "pattern eval batch" test "$(tr '\n' ' ' <<<"$out")" = '{"pattern":0,"matched":true} {"pattern":1,"matched":true} {"pattern":2,"matched":false} {"pattern":3,"error":"position 4: expected '"'"':'"'"' after the object type '"'"'bad'"'"', found the end of the pattern"} '
+out_ref=$("$concord" pattern eval --engine reference --patterns "$tmp/patterns.txt" --observed "$tmp/observed.json")
+check "compiled and reference engines agree" test "$out" = "$out_ref"
 
 # Usage errors exit 2.
 check "unknown command exits 2" test "$(status_of "$concord" frobnicate)" = 2

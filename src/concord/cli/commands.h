@@ -68,6 +68,7 @@ int RunPatternCheck(const PatternCheckOptions& options, const OutputOptions& out
 struct PatternEvalOptions {
   std::string patterns_file;  // batch form: one pattern per line ...
   std::string observed_file;  // ... against all observations of this file
+  bool reference = false;     // the slow reference evaluator instead of the compiled engine
 };
 // Without files: reads JSON lines {"pattern": "...", "observed_data": [...], "stix_version":
 // "2.1"} from standard input and answers each with one line {"matched": true|false} or

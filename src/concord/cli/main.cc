@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
   pattern_eval->add_option("--patterns", eval_options.patterns_file, "One pattern per line");
   pattern_eval->add_option("--observed", eval_options.observed_file,
                            "Observed-data (with their SCOs): JSON array, bundles or JSON lines");
+  std::string engine = "compiled";
+  pattern_eval->add_option("--engine", engine, "compiled (default) or reference (slow, for checks)")
+      ->check(CLI::IsMember({"compiled", "reference"}));
 
   try {
     app.parse(argc, argv);
@@ -111,6 +114,9 @@ int main(int argc, char** argv) {
     check_options.patterns = pattern_check->remaining();
     return RunPatternCheck(check_options, out);
   }
-  if (*pattern_eval) return RunPatternEval(eval_options, out);
+  if (*pattern_eval) {
+    eval_options.reference = engine == "reference";
+    return RunPatternEval(eval_options, out);
+  }
   return 2;
 }

@@ -12,6 +12,7 @@
 #include "concord/json/document.h"
 #include "concord/json/writer.h"
 #include "concord/pattern/checks.h"
+#include "concord/pattern/engine/pattern_set.h"
 #include "concord/pattern/observation_reader.h"
 #include "concord/pattern/parser.h"
 #include "concord/pattern/reference_evaluator.h"
@@ -78,8 +79,23 @@ void PrintCheck(const std::string& text, const Status& status, const OutputOptio
               message.c_str());
 }
 
+// Evaluates one pattern against `observations` with the chosen engine.
+Result<bool> EvaluateOne(std::string_view text, std::span<const pattern::Observation> observations,
+                         bool reference) {
+  if (reference) {
+    CONCORD_ASSIGN_OR_RETURN(pattern::Pattern p, Compile(text));
+    return pattern::EvaluateReference(p, observations);
+  }
+  pattern::engine::PatternSetBuilder builder;
+  CONCORD_RETURN_IF_ERROR(builder.Add(text, 0));
+  CONCORD_ASSIGN_OR_RETURN(auto set, builder.Build());
+  const pattern::engine::MatchResult result = set->EvaluateBatch(observations)[0];
+  if (result.state == pattern::engine::MatchResult::State::kError) return result.error;
+  return result.state == pattern::engine::MatchResult::State::kMatched;
+}
+
 // Reads one eval request line; returns the JSON answer line.
-std::string EvalLine(const std::string& line, json::Parser& parser) {
+std::string EvalLine(const std::string& line, json::Parser& parser, bool reference) {
   std::string answer;
   json::Writer w(&answer);
   auto error = [&](const std::string& message) {
@@ -116,9 +132,7 @@ std::string EvalLine(const std::string& line, json::Parser& parser) {
   }
   auto observations = reader.Finish();
   if (!observations.ok()) return error("observed_data: " + observations.status().message());
-  auto compiled = Compile(pattern_text);
-  if (!compiled.ok()) return error(compiled.status().message());
-  auto matched = pattern::EvaluateReference(*compiled, *observations);
+  auto matched = EvaluateOne(pattern_text, *observations, reference);
   if (!matched.ok()) return error(matched.status().message());
   w.BeginObject();
   w.Key("matched");
@@ -161,25 +175,57 @@ int RunBatchEval(const PatternEvalOptions& options) {
     return 2;
   }
   LineReader lines(input->get(), kMaxLineBytes);
-  uint64_t index = 0;
-  for (;;) {
+  // Every pattern goes into one compiled set, evaluated once over all the observations; with
+  // --engine reference each pattern is evaluated alone by the reference evaluator instead.
+  pattern::engine::PatternSetBuilder builder;
+  std::vector<std::string> reference_patterns;
+  std::vector<Status> line_errors;  // lines that could not even be read as a pattern
+  for (uint32_t index = 0;; ++index) {
     auto line = lines.Next();
     if (!line.ok()) {
       std::fprintf(stderr, "concord pattern eval: %s\n", line.status().message().c_str());
       return 2;
     }
     if (!line->has_value()) break;
-    std::string answer;
-    json::Writer w(&answer);
+    const std::string text = (*line)->too_long ? std::string() : (*line)->text;
+    line_errors.push_back((*line)->too_long ? InvalidArgument("the line is longer than 16 MiB")
+                                            : Status::Ok());
+    if (options.reference) {
+      reference_patterns.push_back(text);
+      continue;
+    }
+    Status added = builder.Add(text, index);
+    if (added.code() == StatusCode::kResourceExhausted && builder.size() == index) {
+      std::fprintf(stderr, "concord pattern eval: %s\n", added.message().c_str());
+      return 2;
+    }
+  }
+  std::vector<Result<bool>> results;
+  if (options.reference) {
+    for (const auto& text : reference_patterns) {
+      auto compiled = Compile(text);
+      results.push_back(compiled.ok() ? pattern::EvaluateReference(*compiled, *observations)
+                                      : Result<bool>(compiled.status()));
+    }
+  } else {
+    auto set = builder.Build();
+    if (!set.ok()) {
+      std::fprintf(stderr, "concord pattern eval: %s\n", set.status().message().c_str());
+      return 2;
+    }
+    for (const auto& r : (*set)->EvaluateBatch(*observations)) {
+      using State = pattern::engine::MatchResult::State;
+      results.push_back(r.state == State::kError ? Result<bool>(r.error)
+                                                 : Result<bool>(r.state == State::kMatched));
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Result<bool>& matched = line_errors[i].ok() ? results[i] : Result<bool>(line_errors[i]);
+    json::Writer w(&out);
     w.BeginObject();
     w.Key("pattern");
-    w.UInt(index++);
-    Result<bool> matched = InvalidArgument("the line is longer than 16 MiB");
-    if (!(*line)->too_long) {
-      auto compiled = Compile((*line)->text);
-      matched = compiled.ok() ? pattern::EvaluateReference(*compiled, *observations)
-                              : Result<bool>(compiled.status());
-    }
+    w.UInt(i);
     if (matched.ok()) {
       w.Key("matched");
       w.Bool(*matched);
@@ -188,8 +234,13 @@ int RunBatchEval(const PatternEvalOptions& options) {
       w.String(matched.status().message());
     }
     w.EndObject();
-    std::printf("%s\n", answer.c_str());
+    out += '\n';
+    if (out.size() > (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
   }
+  std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
 }
 
@@ -257,7 +308,7 @@ int RunPatternEval(const PatternEvalOptions& options, const OutputOptions& out) 
     if ((*line)->text.empty() && !(*line)->too_long) continue;  // blank lines between requests
     const std::string answer =
         (*line)->too_long ? std::string("{\"error\":\"the request line is longer than 16 MiB\"}")
-                          : EvalLine((*line)->text, parser);
+                          : EvalLine((*line)->text, parser, options.reference);
     std::printf("%s\n", answer.c_str());
     std::fflush(stdout);
   }

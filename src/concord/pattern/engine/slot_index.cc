@@ -1,0 +1,394 @@
+#include "concord/pattern/engine/slot_index.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace concord::pattern::engine {
+
+std::string InstantKey(const Timestamp& t) {
+  char buf[12];
+  std::memcpy(buf, &t.seconds, 8);
+  std::memcpy(buf + 8, &t.nanos, 4);
+  return std::string(buf, 12);
+}
+
+namespace {
+
+// `net`'s bytes with every bit from `length` on zeroed (or set, when `ones`).
+std::array<uint8_t, 16> Masked(const IpNetwork& net, int length, bool ones = false) {
+  std::array<uint8_t, 16> out = net.bytes;
+  const int total = net.family == 4 ? 32 : 128;
+  for (int i = 0; i < total / 8; ++i) {
+    const int keep = std::clamp(length - 8 * i, 0, 8);
+    const uint8_t mask = keep == 8 ? 0xFF : static_cast<uint8_t>(0xFF << (8 - keep));
+    out[i] = ones ? static_cast<uint8_t>(out[i] | ~mask) : static_cast<uint8_t>(out[i] & mask);
+  }
+  for (int i = total / 8; i < 16; ++i) out[i] = 0;
+  return out;
+}
+
+int ThreeWayKey(const std::string& a, const std::string& b) {
+  const int c = a.compare(b);
+  return (c > 0) - (c < 0);
+}
+int ThreeWayKey(const Number& a, const Number& b) { return CompareNumbers(a, b); }
+int ThreeWayKey(const Timestamp& a, const Timestamp& b) { return ThreeWay(a, b); }
+
+size_t KeyBytes(const std::string& s) { return s.capacity() > 15 ? s.capacity() : 0; }
+size_t KeyBytes(const Number&) { return 0; }
+size_t KeyBytes(const Timestamp&) { return 0; }
+
+void Append(std::span<const uint32_t> posting, std::vector<uint32_t>* hits) {
+  hits->insert(hits->end(), posting.begin(), posting.end());
+}
+
+}  // namespace
+
+std::string CidrKey(const IpNetwork& net, int length) {
+  const std::array<uint8_t, 16> m = Masked(net, length);
+  std::string key(1, static_cast<char>(length));
+  key.append(reinterpret_cast<const char*>(m.data()), net.family == 4 ? 4 : 16);
+  return key;
+}
+
+// ---- RangeIndex ----
+
+template <typename K>
+void RangeIndex<K>::Add(K bound, CompareOp op, uint32_t value) {
+  const bool inclusive = op == CompareOp::kLe || op == CompareOp::kGe;
+  Bound b{std::move(bound), inclusive, value};
+  if (op == CompareOp::kGt || op == CompareOp::kGe) {
+    lower_.push_back(std::move(b));
+  } else {
+    upper_.push_back(std::move(b));
+  }
+}
+
+template <typename K>
+void RangeIndex<K>::Build() {
+  auto less = [](const Bound& a, const Bound& b) { return ThreeWayKey(a.bound, b.bound) < 0; };
+  std::sort(lower_.begin(), lower_.end(), less);
+  std::sort(upper_.begin(), upper_.end(), less);
+  lower_.shrink_to_fit();
+  upper_.shrink_to_fit();
+}
+
+template <typename K>
+void RangeIndex<K>::Query(const K& v, std::vector<uint32_t>* hits) const {
+  for (const Bound& b : lower_) {  // v > bound, v >= bound
+    const int c = ThreeWayKey(v, b.bound);
+    if (c < 0) break;
+    if (c > 0 || b.inclusive) hits->push_back(b.value);
+  }
+  for (size_t i = upper_.size(); i > 0; --i) {  // v < bound, v <= bound
+    const Bound& b = upper_[i - 1];
+    const int c = ThreeWayKey(v, b.bound);
+    if (c > 0) break;
+    if (c < 0 || b.inclusive) hits->push_back(b.value);
+  }
+}
+
+template <typename K>
+size_t RangeIndex<K>::memory_bytes() const {
+  size_t n = (lower_.capacity() + upper_.capacity()) * sizeof(Bound);
+  for (const Bound& b : lower_) n += KeyBytes(b.bound);
+  for (const Bound& b : upper_) n += KeyBytes(b.bound);
+  return n;
+}
+
+template class RangeIndex<std::string>;
+template class RangeIndex<Number>;
+template class RangeIndex<Timestamp>;
+
+// ---- CidrIndex ----
+
+namespace {
+// From this many IPv4 blocks in a slot on, the table of lengths is indexed by the top 16 bits of
+// an address (512 KiB) rather than the top 8 (2 KiB).
+constexpr size_t kTable16Threshold = 256;
+}  // namespace
+
+void CidrIndex::Add(const IpNetwork& c) {
+  if (c.family == 4) {
+    ++count4_;
+    pending4_.emplace_back(static_cast<uint16_t>(c.bytes[0] << 8 | c.bytes[1]),
+                           static_cast<uint8_t>(c.prefix_length));
+  } else {
+    ++count6_;
+    lengths6_[c.prefix_length / 64] |= uint64_t{1} << (c.prefix_length % 64);
+  }
+}
+
+void CidrIndex::Build() {
+  if (count4_ > 0) {
+    table_bits_ = count4_ >= kTable16Threshold ? 16 : 8;
+    table4_.assign(size_t{1} << table_bits_, 0);
+    for (const auto& [top16, length] : pending4_) {
+      if (length == 0) {
+        zero4_ = true;
+        continue;
+      }
+      const uint32_t bit = uint32_t{1} << (length - 1);
+      const uint32_t top = top16 >> (16 - table_bits_);
+      if (length >= table_bits_) {
+        table4_[top] |= bit;
+      } else {
+        // A short block covers 2^(bits - length) table entries.
+        const uint32_t span = 1u << (table_bits_ - length);
+        const uint32_t first = top & ~(span - 1);
+        for (uint32_t t = first; t < first + span; ++t) table4_[t] |= bit;
+      }
+    }
+  }
+  pending4_ = {};
+}
+
+void CidrIndex::Probe(const IpNetwork& value, uint32_t slot, const KeyTable& keys,
+                      std::vector<uint32_t>* hits) const {
+  if (value.family == 4) {
+    if (count4_ == 0) return;
+    if (zero4_) Append(keys.Find(slot, kKeyCidr4, CidrKey(value, 0)), hits);
+    const uint32_t top16 = value.bytes[0] << 8 | value.bytes[1];
+    // Lengths 1 .. value.prefix_length (blocks no longer than the value's).
+    uint32_t lengths = table4_[top16 >> (16 - table_bits_)];
+    if (value.prefix_length < 32) lengths &= (uint32_t{1} << value.prefix_length) - 1;
+    while (lengths != 0) {
+      const int l = __builtin_ctz(lengths) + 1;
+      lengths &= lengths - 1;
+      Append(keys.Find(slot, kKeyCidr4, CidrKey(value, l)), hits);
+    }
+    return;
+  }
+  if (count6_ == 0) return;
+  for (int l = 0; l <= value.prefix_length; ++l) {
+    if ((lengths6_[l / 64] >> (l % 64) & 1) == 0) continue;
+    Append(keys.Find(slot, kKeyCidr6, CidrKey(value, l)), hits);
+  }
+}
+
+size_t CidrIndex::memory_bytes() const { return table4_.capacity() * sizeof(uint32_t); }
+
+// ---- SupersetIndex ----
+
+void SupersetIndex::Add(const IpNetwork& c, uint32_t value) {
+  entries_.push_back(Entry{static_cast<uint8_t>(c.family), Masked(c, c.prefix_length),
+                           static_cast<uint8_t>(c.prefix_length), value});
+}
+
+void SupersetIndex::Build() {
+  std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+    return std::tie(a.family, a.bytes) < std::tie(b.family, b.bytes);
+  });
+  entries_.shrink_to_fit();
+}
+
+void SupersetIndex::Query(const IpNetwork& value, std::vector<uint32_t>* hits) const {
+  // The constants the value's block contains are those of its family whose bytes lie within the
+  // block (first prefix_length bits equal) and whose own prefix is at least as long.
+  const uint8_t family = static_cast<uint8_t>(value.family);
+  const std::array<uint8_t, 16> lo = Masked(value, value.prefix_length);
+  const std::array<uint8_t, 16> hi = Masked(value, value.prefix_length, /*ones=*/true);
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), lo, [&](const Entry& e, auto& k) {
+    return std::tie(e.family, e.bytes) < std::tie(family, k);
+  });
+  for (; it != entries_.end() && it->family == family && it->bytes <= hi; ++it) {
+    if (it->length >= value.prefix_length) hits->push_back(it->value);
+  }
+}
+
+// ---- RegexSetIndex ----
+
+struct RegexSetIndex::Chunk {
+  std::unique_ptr<re2::RE2::Set> set;  // null: report every value
+  std::vector<uint32_t> values;        // by index in the set
+  std::vector<uint32_t> always;        // values whose regex the set refused
+};
+
+RegexSetIndex::RegexSetIndex() = default;
+RegexSetIndex::~RegexSetIndex() = default;
+RegexSetIndex::RegexSetIndex(RegexSetIndex&&) noexcept = default;
+RegexSetIndex& RegexSetIndex::operator=(RegexSetIndex&&) noexcept = default;
+
+void RegexSetIndex::Add(std::string regex, uint32_t value) {
+  pending_.emplace_back(std::move(regex), value);
+  ++count_;
+}
+
+void RegexSetIndex::Build() {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  for (size_t i = 0; i < pending_.size(); i += kChunk) {
+    auto chunk = std::make_unique<Chunk>();
+    chunk->set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+    const size_t end = std::min(pending_.size(), i + kChunk);
+    for (size_t k = i; k < end; ++k) {
+      std::string error;
+      if (chunk->set->Add(pending_[k].first, &error) < 0) {
+        chunk->always.push_back(pending_[k].second);
+      } else {
+        chunk->values.push_back(pending_[k].second);
+      }
+    }
+    if (!chunk->set->Compile()) {
+      chunk->always.insert(chunk->always.end(), chunk->values.begin(), chunk->values.end());
+      chunk->values.clear();
+      chunk->set.reset();
+    }
+    chunks_.push_back(std::move(chunk));
+  }
+  pending_ = {};
+}
+
+void RegexSetIndex::Query(std::string_view text, std::vector<uint32_t>* hits) const {
+  std::vector<int> matched;
+  for (const std::unique_ptr<Chunk>& chunk : chunks_) {
+    hits->insert(hits->end(), chunk->always.begin(), chunk->always.end());
+    if (chunk->set == nullptr || chunk->values.empty()) continue;
+    matched.clear();
+    re2::RE2::Set::ErrorInfo error{};
+    if (chunk->set->Match(re2::StringPiece(text.data(), text.size()), &matched, &error)) {
+      for (int m : matched) hits->push_back(chunk->values[m]);
+    } else if (error.kind != re2::RE2::Set::kNoError) {
+      hits->insert(hits->end(), chunk->values.begin(), chunk->values.end());
+    }
+  }
+}
+
+size_t RegexSetIndex::memory_bytes() const {
+  // RE2 keeps its programs private; count a nominal 4 KiB per regex plus the value arrays.
+  size_t n = 0;
+  for (const auto& chunk : chunks_) {
+    n += (chunk->values.capacity() + chunk->always.capacity()) * sizeof(uint32_t);
+    n += (chunk->values.size() + chunk->always.size()) * 4096;
+  }
+  return n;
+}
+
+// ---- SlotIndex ----
+
+void SlotIndex::Build() {
+  std::sort(prefix_lengths.begin(), prefix_lengths.end());
+  prefix_lengths.erase(std::unique(prefix_lengths.begin(), prefix_lengths.end()),
+                       prefix_lengths.end());
+  std::sort(suffix_lengths.begin(), suffix_lengths.end());
+  suffix_lengths.erase(std::unique(suffix_lengths.begin(), suffix_lengths.end()),
+                       suffix_lengths.end());
+  presence.shrink_to_fit();
+  cidr.Build();
+  superset.Build();
+  range_string.Build();
+  range_bytes.Build();
+  range_number.Build();
+  range_instant.Build();
+  like_set.Build();
+  matches_set.Build();
+}
+
+void SlotIndex::Probe(const ValueStore& store, std::span<const PathValue> values,
+                      const KeyTable& keys, ProbeScratch* scratch,
+                      std::vector<uint32_t>* hits) const {
+  if (values.empty()) return;
+  Append(presence, hits);
+  const bool want_bytes = has(kKeyBytes) || !range_bytes.empty();
+  const bool want_instant = has(kKeyInstant) || !range_instant.empty();
+  const bool want_like = has(kKeyLikeExact) || has(kKeyLikePrefix) || has(kKeyLikeSuffix) ||
+                         has(kKeyDotSuffix) || !like_set.empty();
+  const bool want_ip = !cidr.empty() || !superset.empty();
+  for (const PathValue& v : values) {
+    switch (store.kind(v.id)) {
+      case ValueKind::kString: {
+        const std::string_view s = store.string_value(v.id);
+        if (v.encoding != Encoding::kNone) {
+          if (want_bytes && DecodeBinary(s, v.encoding, &scratch->a)) {
+            if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
+            if (!range_bytes.empty()) range_bytes.Query(scratch->a, hits);
+          }
+          break;
+        }
+        if (has(kKeyString)) Append(keys.Find(slot, kKeyString, s), hits);
+        if (!range_string.empty()) {
+          scratch->a.assign(s);
+          range_string.Query(scratch->a, hits);
+        }
+        if (want_bytes && Latin1(s, &scratch->a)) {
+          if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
+          if (!range_bytes.empty()) range_bytes.Query(scratch->a, hits);
+        }
+        if (want_instant) {
+          Result<ParsedTimestamp> ts = ParseTimestamp(s, TimestampSyntax{.allow_offset = true});
+          if (ts.ok()) {
+            if (has(kKeyInstant)) {
+              Append(keys.Find(slot, kKeyInstant, InstantKey(ts->instant)), hits);
+            }
+            if (!range_instant.empty()) range_instant.Query(ts->instant, hits);
+          }
+        }
+        if (want_like) {
+          const std::string_view t = LikeText(s, &scratch->b);
+          if (has(kKeyLikeExact)) Append(keys.Find(slot, kKeyLikeExact, t), hits);
+          for (uint16_t l : prefix_lengths) {
+            if (l > t.size()) break;
+            Append(keys.Find(slot, kKeyLikePrefix, t.substr(0, l)), hits);
+          }
+          for (uint16_t l : suffix_lengths) {
+            if (l > t.size()) break;
+            Append(keys.Find(slot, kKeyLikeSuffix, t.substr(t.size() - l)), hits);
+          }
+          if (has(kKeyDotSuffix)) {
+            // Every '.' within the last max_dot_suffix bytes starts a candidate suffix: the
+            // labels of the value read from the right.
+            // Only suffixes with as many dots as some literal has are probed.
+            const size_t from = t.size() > max_dot_suffix ? t.size() - max_dot_suffix : 0;
+            size_t dots = 0;
+            for (size_t i = t.size(); i > from; --i) {
+              if (t[i - 1] != '.') continue;
+              ++dots;
+              if ((dot_suffix_labels >> std::min<size_t>(dots, 63) & 1) == 0) continue;
+              Append(keys.Find(slot, kKeyDotSuffix, t.substr(i - 1)), hits);
+            }
+          }
+          if (!like_set.empty()) like_set.Query(t, hits);
+        }
+        if (!matches_set.empty()) matches_set.Query(MatchesText(s, &scratch->b), hits);
+        if (want_ip) {
+          std::optional<IpNetwork> net = ParseIpNetwork(s);
+          if (net) {
+            cidr.Probe(*net, slot, keys, hits);
+            if (!superset.empty()) superset.Query(*net, hits);
+          }
+        }
+        break;
+      }
+      case ValueKind::kInt:
+      case ValueKind::kFloat: {
+        if (!has(kKeyNumber) && range_number.empty()) break;
+        const Number n = store.kind(v.id) == ValueKind::kInt
+                             ? Number{.is_int = true, .i = store.int_value(v.id)}
+                             : Number{.is_int = false, .d = store.float_value(v.id)};
+        if (has(kKeyNumber)) Append(keys.Find(slot, kKeyNumber, NumberKey(n)), hits);
+        if (!range_number.empty()) range_number.Query(n, hits);
+        break;
+      }
+      case ValueKind::kBool:
+        if (has(kKeyBool)) {
+          Append(keys.Find(slot, kKeyBool, store.bool_value(v.id) ? "1" : "0"), hits);
+        }
+        break;
+      default:
+        break;  // lists and objects compare with nothing
+    }
+  }
+}
+
+size_t SlotIndex::memory_bytes() const {
+  return presence.capacity() * 4 + (prefix_lengths.capacity() + suffix_lengths.capacity()) * 2 +
+         cidr.memory_bytes() + superset.memory_bytes() + range_string.memory_bytes() +
+         range_bytes.memory_bytes() + range_number.memory_bytes() + range_instant.memory_bytes() +
+         like_set.memory_bytes() + matches_set.memory_bytes();
+}
+
+}  // namespace concord::pattern::engine
