@@ -115,6 +115,27 @@ check "pattern eval batch" test "$(tr '\n' ' ' <<<"$out")" = '{"pattern":0,"matc
 out_ref=$("$concord" pattern eval --engine reference --patterns "$tmp/patterns.txt" --observed "$tmp/observed.json")
 check "compiled and reference engines agree" test "$out" = "$out_ref"
 
+# Plain feeds: a Zeek intel file is recognised by its #fields line; ids are deterministic and the
+# feed time is the file's modification time, so importing it again stores nothing new.
+intel=$src/testdata/feeds/intel-sample.intel
+code=$(status_of "$concord" --no-progress import "$intel")
+check "zeek intel with bad lines exits 1" test "$code" = 1
+check "zeek intel counts" contains "$(cat "$tmp/out")" "16 added, 0 already stored, 6 invalid"
+check "zeek intel bad line located" contains "$(cat "$tmp/err")" "intel-sample.intel:20: error: Intel::ADDR"
+check "zeek intel scheme-less URL warned" contains "$(cat "$tmp/err")" "intel-sample.intel:8: warning:"
+"$concord" --no-progress import "$intel" >"$tmp/out" 2>&1
+check "zeek intel re-import stores nothing" contains "$(cat "$tmp/out")" "0 added, 16 already stored"
+code=$(status_of "$concord" --no-progress import --format list --source-name e2e-list --tlp green \
+  "$src/testdata/feeds/list.txt")
+check "list with a bad line exits 1" test "$code" = 1
+check "list bad line number given" contains "$(cat "$tmp/err")" "list.txt:9: error: 'what is this'"
+check "list counts" contains "$(cat "$tmp/out")" "7 added, 0 already stored, 1 invalid"
+"$concord" export --marking marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb --out "$tmp/green.json"
+check "feed --tlp marking exported" test "$(grep -o '"name":"e2e-list: ' "$tmp/green.json" | wc -l)" = 7
+code=$(status_of "$concord" --no-progress import --format csv --csv-column 2 "$src/testdata/feeds/indicators.csv")
+check "csv feed counts" contains "$(cat "$tmp/out")" "4 added, 0 already stored, 2 invalid"
+check "bad --tlp exits 2" test "$(status_of "$concord" import --tlp purple "$intel")" = 2
+
 # Usage errors exit 2.
 check "unknown command exits 2" test "$(status_of "$concord" frobnicate)" = 2
 

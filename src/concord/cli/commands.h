@@ -24,6 +24,13 @@ struct ImportOptions {
   bool strict = false;              // any invalid object rejects its whole file
   std::string collection;           // id or alias; created (as an alias) when missing
   std::string source;               // provenance name; default: the file path
+  // auto (a Zeek intel file is recognised by its "#fields" line, anything else is STIX), stix,
+  // zeek-intel, csv or list. Feeds become STIX indicators; see docs/feeds.md.
+  std::string format = "auto";
+  std::string source_name;  // a feed's name (ids, labels); default: the file's base name
+  std::string tlp;          // a feed's TLP level (clear ... red), "" for none
+  int csv_column = 1;       // 1-based column of the value in CSV feeds
+  std::string marking_ref;  // set by RunImport from `tlp`
 };
 int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOptions& out,
               Clock* clock);

@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
 
   ImportOptions import_options;
   CLI::App* import_cmd = app.add_subcommand(
-      "import", "Import STIX 2.x bundles, objects or JSON lines (plain or gzip) into the store");
+      "import",
+      "Import STIX 2.x bundles, objects or JSON lines, or plain feeds (Zeek intel, CSV, lists) "
+      "as indicators, plain or gzip, into the store");
   import_cmd->add_option("inputs", import_options.inputs, "Files, directories, or - for stdin")
       ->required();
   import_cmd->add_flag("--strict", import_options.strict,
@@ -40,6 +42,17 @@ int main(int argc, char** argv) {
                          "Add the objects to this collection (id or alias; created if missing)");
   import_cmd->add_option("--source", import_options.source,
                          "Provenance name recorded for the objects (default: the file path)");
+  import_cmd
+      ->add_option("--format", import_options.format,
+                   "auto (Zeek intel by its #fields line, else STIX), stix, zeek-intel, csv, list")
+      ->check(CLI::IsMember({"auto", "stix", "zeek-intel", "csv", "list"}));
+  import_cmd->add_option("--source-name", import_options.source_name,
+                         "Feeds: the feed's name, part of every indicator id (default: the file's "
+                         "base name)");
+  import_cmd->add_option("--tlp", import_options.tlp,
+                         "Feeds: mark the indicators clear, green, amber, amber+strict or red");
+  import_cmd->add_option("--csv-column", import_options.csv_column,
+                         "CSV feeds: the 1-based column holding the value (default 1)");
 
   ValidateOptions validate_options;
   CLI::App* validate_cmd =
