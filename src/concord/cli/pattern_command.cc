@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "concord/base/input_stream.h"
+#include "concord/base/line_reader.h"
 #include "concord/cli/commands.h"
-#include "concord/cli/line_reader.h"
 #include "concord/json/document.h"
 #include "concord/json/writer.h"
 #include "concord/pattern/checks.h"

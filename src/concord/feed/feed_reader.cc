@@ -1,80 +1,17 @@
 #include "concord/feed/feed_reader.h"
 
-#include <cstring>
 #include <deque>
 #include <vector>
 
+#include "concord/base/line_reader.h"
 #include "concord/feed/classify.h"
 #include "concord/json/writer.h"
 
 namespace concord::feed {
 namespace {
 
-constexpr size_t kChunk = 1 << 16;
 // Values quoted in messages are cut to this many bytes.
 constexpr size_t kMaxQuotedValue = 80;
-
-// Splits an InputStream into lines ending in "\n", "\r\n" or the end of input, holding at most
-// kMaxFeedLineBytes of one line; a longer line comes back with too_long set and no text.
-class LineSplitter {
- public:
-  struct Line {
-    uint64_t number = 0;
-    std::string text;
-    bool too_long = false;
-  };
-
-  explicit LineSplitter(InputStream* input) : input_(input), buffer_(new char[kChunk]) {}
-
-  // The next line, std::nullopt at the end, or the read error.
-  Result<std::optional<Line>> Next() {
-    Line line;
-    bool any = false;
-    for (;;) {  // bounded: each round consumes buffered bytes or reads more
-      if (begin_ == end_) {
-        if (eof_) {
-          if (!any) return std::optional<Line>();
-          break;
-        }
-        auto n = input_->Read(buffer_.get(), kChunk);
-        if (!n.ok()) return n.status();
-        begin_ = 0;
-        end_ = *n;
-        eof_ = *n == 0;
-        continue;
-      }
-      any = true;
-      const char* start = buffer_.get() + begin_;
-      const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
-      const size_t take = nl ? static_cast<size_t>(nl - start) : end_ - begin_;
-      if (!line.too_long) {
-        if (line.text.size() + take > kMaxFeedLineBytes) {
-          line.too_long = true;
-          std::string().swap(line.text);
-        } else {
-          line.text.append(start, take);
-        }
-      }
-      begin_ += take;
-      if (nl) {
-        ++begin_;
-        break;
-      }
-    }
-    if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
-    line.number = ++line_number_;
-    if (line.number == 1 && line.text.starts_with("\xEF\xBB\xBF")) line.text.erase(0, 3);
-    return std::optional<Line>(std::move(line));
-  }
-
- private:
-  InputStream* input_;
-  std::unique_ptr<char[]> buffer_;
-  size_t begin_ = 0;
-  size_t end_ = 0;
-  bool eof_ = false;
-  uint64_t line_number_ = 0;
-};
 
 std::string_view Trim(std::string_view s) {
   const size_t first = s.find_first_not_of(" \t\r\n\f\v");
@@ -339,7 +276,8 @@ std::optional<FeedFormat> DetectFeedFormat(std::string_view first_bytes) {
 
 class FeedReader::Impl {
  public:
-  Impl(InputStream* input, FeedOptions options) : lines_(input), options_(std::move(options)) {
+  Impl(InputStream* input, FeedOptions options)
+      : lines_(input, kMaxFeedLineBytes), options_(std::move(options)) {
     // Millisecond precision: the STIX timestamps are written with three fraction digits.
     options_.feed_time.nanos -= options_.feed_time.nanos % 1000000;
   }
@@ -361,7 +299,7 @@ class FeedReader::Impl {
         }
         return std::optional<FeedItem>();
       }
-      LineSplitter::Line& l = **line;
+      LineReader::Line& l = **line;
       if (l.too_long) {
         if (csv_open_) {
           csv_open_ = false;
@@ -568,7 +506,7 @@ class FeedReader::Impl {
     }
   }
 
-  LineSplitter lines_;
+  LineReader lines_;
   FeedOptions options_;
   std::deque<FeedItem> pending_;
 

@@ -8,10 +8,11 @@
 #include "concord/base/input_stream.h"
 #include "concord/base/result.h"
 
-namespace concord::cli {
+namespace concord {
 
 // Reads lines (ending in "\n", "\r\n" or the end of input) from an InputStream, never holding
-// more than `max_line_bytes` of one line. A longer line is skipped and reported. Not thread-safe.
+// more than `max_line_bytes` of one line. A longer line is skipped and reported. A UTF-8 byte
+// order mark at the start of the first line is dropped. Not thread-safe.
 class LineReader {
  public:
   struct Line {
@@ -37,4 +38,4 @@ class LineReader {
   uint64_t line_number_ = 0;
 };
 
-}  // namespace concord::cli
+}  // namespace concord

@@ -1,8 +1,8 @@
-#include "concord/cli/line_reader.h"
+#include "concord/base/line_reader.h"
 
 #include <gtest/gtest.h>
 
-namespace concord::cli {
+namespace concord {
 namespace {
 
 std::vector<LineReader::Line> ReadAll(std::string text, size_t max) {
@@ -26,6 +26,20 @@ TEST(LineReaderTest, SplitsOnNewlinesAndStripsCarriageReturns) {
   EXPECT_EQ(lines[2].text, "");
   EXPECT_EQ(lines[3].text, "ccc");
   EXPECT_EQ(lines[3].number, 4u);
+}
+
+TEST(LineReaderTest, DropsAByteOrderMarkOnTheFirstLineOnly) {
+  auto lines = ReadAll(
+      "\xEF\xBB\xBF"
+      "a\n"
+      "\xEF\xBB\xBF"
+      "b\n",
+      100);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].text, "a");
+  EXPECT_EQ(lines[1].text,
+            "\xEF\xBB\xBF"
+            "b");
 }
 
 TEST(LineReaderTest, NoPhantomLineAfterAFinalNewline) {
@@ -53,4 +67,4 @@ TEST(LineReaderTest, LinesAcrossChunkBoundaries) {
 }
 
 }  // namespace
-}  // namespace concord::cli
+}  // namespace concord

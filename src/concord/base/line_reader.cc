@@ -1,8 +1,8 @@
-#include "concord/cli/line_reader.h"
+#include "concord/base/line_reader.h"
 
 #include <cstring>
 
-namespace concord::cli {
+namespace concord {
 namespace {
 constexpr size_t kChunk = 1 << 16;
 }  // namespace
@@ -54,7 +54,8 @@ Result<std::optional<LineReader::Line>> LineReader::Next() {
   }
   if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
   line.number = ++line_number_;
+  if (line.number == 1 && line.text.starts_with("\xEF\xBB\xBF")) line.text.erase(0, 3);
   return std::optional<Line>(std::move(line));
 }
 
-}  // namespace concord::cli
+}  // namespace concord
