@@ -31,7 +31,7 @@ namespace {
 
 using concord::bench::PatternMix;
 using concord::bench::PatternWorkload;
-using concord::pattern::Observation;
+using concord::observe::Observation;
 using concord::pattern::engine::Matcher;
 using concord::pattern::engine::MatchResult;
 using concord::pattern::engine::PatternSet;

@@ -21,8 +21,8 @@
 namespace {
 
 // Two observations in both STIX forms, with references, a cycle, binary and list values.
-const std::vector<concord::pattern::Observation>& Observations() {
-  static const std::vector<concord::pattern::Observation>* observations = [] {
+const std::vector<concord::observe::Observation>& Observations() {
+  static const std::vector<concord::observe::Observation>* observations = [] {
     const char* json =
         R"({"type":"observed-data","first_observed":"2020-01-01T00:00:00Z","last_observed":"2020-01-01T00:00:10Z","number_observed":3,)"
         R"("objects":{"0":{"type":"file","name":"a.exe","size":5,"hashes":{"SHA-256":"00ff","MD5":"11"},"payload_bin":"aGVsbG8=","magic_number_hex":"ffd8","parent_directory_ref":"1"},)"
@@ -39,7 +39,7 @@ const std::vector<concord::pattern::Observation>& Observations() {
         "\n";
     auto r = concord::pattern::ReadObservations(json);
     if (!r.ok()) std::abort();
-    return new std::vector<concord::pattern::Observation>(std::move(*r));
+    return new std::vector<concord::observe::Observation>(std::move(*r));
   }();
   return *observations;
 }

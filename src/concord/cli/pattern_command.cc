@@ -80,7 +80,7 @@ void PrintCheck(const std::string& text, const Status& status, const OutputOptio
 }
 
 // Evaluates one pattern against `observations` with the chosen engine.
-Result<bool> EvaluateOne(std::string_view text, std::span<const pattern::Observation> observations,
+Result<bool> EvaluateOne(std::string_view text, std::span<const observe::Observation> observations,
                          bool reference) {
   if (reference) {
     CONCORD_ASSIGN_OR_RETURN(pattern::Pattern p, Compile(text));

@@ -138,7 +138,7 @@ std::string RunCase(const CorpusCase& c) {
   if (status.ok() && c.expect != "valid") {
     std::string text;
     for (const std::string& j : c.json) text += j + "\n";
-    Result<std::vector<Observation>> observations = ReadObservations(text);
+    Result<std::vector<observe::Observation>> observations = ReadObservations(text);
     if (!observations.ok()) {
       status = observations.status();
     } else {

@@ -15,12 +15,12 @@ using json::Element;
 using json::ElementType;
 
 // Copies `e` into `store`. Recursion is bounded by the parser's Limits::max_depth.
-ValueStore::Id Convert(const Element& e, ValueStore* store) {
+observe::ValueStore::Id Convert(const Element& e, observe::ValueStore* store) {
   switch (e.type()) {
     case ElementType::OBJECT: {
       json::ObjectView object;
       if (e.get_object().get(object) != simdjson::SUCCESS) return store->AddNull();
-      std::vector<std::pair<std::string_view, ValueStore::Id>> members;
+      std::vector<std::pair<std::string_view, observe::ValueStore::Id>> members;
       for (auto field : object) {
         members.emplace_back(field.key, Convert(field.value, store));
       }
@@ -29,7 +29,7 @@ ValueStore::Id Convert(const Element& e, ValueStore* store) {
     case ElementType::ARRAY: {
       json::ArrayView array;
       if (e.get_array().get(array) != simdjson::SUCCESS) return store->AddNull();
-      std::vector<ValueStore::Id> elements;
+      std::vector<observe::ValueStore::Id> elements;
       for (Element child : array) elements.push_back(Convert(child, store));
       return store->AddArray(elements);
     }
@@ -57,29 +57,29 @@ bool GetString(const Element& object, std::string_view key, std::string_view* ou
 
 // The references an object makes: values of *_ref properties and elements of *_refs
 // properties, at any depth, except the common properties that are not observations.
-std::vector<std::string> References(const ValueStore& store, ValueStore::Id root) {
+std::vector<std::string> References(const observe::ValueStore& store, observe::ValueStore::Id root) {
   std::vector<std::string> refs;
-  std::vector<ValueStore::Id> stack = {root};
+  std::vector<observe::ValueStore::Id> stack = {root};
   while (!stack.empty()) {  // each value is visited once: the store is a tree
-    const ValueStore::Id id = stack.back();
+    const observe::ValueStore::Id id = stack.back();
     stack.pop_back();
-    if (store.kind(id) == ValueKind::kArray) {
+    if (store.kind(id) == observe::ValueKind::kArray) {
       for (size_t i = 0; i < store.size(id); ++i) stack.push_back(store.element(id, i));
       continue;
     }
-    if (store.kind(id) != ValueKind::kObject) continue;
+    if (store.kind(id) != observe::ValueKind::kObject) continue;
     for (size_t i = 0; i < store.size(id); ++i) {
       const std::string_view key = store.member_key(id, i);
-      const ValueStore::Id value = store.member_value(id, i);
+      const observe::ValueStore::Id value = store.member_value(id, i);
       if (key == "created_by_ref" || key == "object_marking_refs" || key == "granular_markings") {
         continue;
       }
-      if (key.ends_with("_ref") && store.kind(value) == ValueKind::kString) {
+      if (key.ends_with("_ref") && store.kind(value) == observe::ValueKind::kString) {
         refs.emplace_back(store.string_value(value));
-      } else if (key.ends_with("_refs") && store.kind(value) == ValueKind::kArray) {
+      } else if (key.ends_with("_refs") && store.kind(value) == observe::ValueKind::kArray) {
         for (size_t k = 0; k < store.size(value); ++k) {
-          const ValueStore::Id ref = store.element(value, k);
-          if (store.kind(ref) == ValueKind::kString) refs.emplace_back(store.string_value(ref));
+          const observe::ValueStore::Id ref = store.element(value, k);
+          if (store.kind(ref) == observe::ValueKind::kString) refs.emplace_back(store.string_value(ref));
         }
       } else {
         stack.push_back(value);
@@ -134,12 +134,12 @@ Status ObservationReader::Add(std::string_view object_json) {
   return Status::Ok();
 }
 
-Result<std::vector<Observation>> ObservationReader::Finish() {
-  std::vector<Observation> out;
+Result<std::vector<observe::Observation>> ObservationReader::Finish() {
+  std::vector<observe::Observation> out;
   json::Parser parser(options_.limits);
   for (size_t index = 0; index < observed_data_.size(); ++index) {
     CONCORD_ASSIGN_OR_RETURN(Element od, parser.Parse(observed_data_[index]));
-    Observation obs;
+    observe::Observation obs;
     std::string_view id;
     if (GetString(od, "id", &id)) obs.id = std::string(id);
     const std::string where =
@@ -186,7 +186,7 @@ Result<std::vector<Observation>> ObservationReader::Finish() {
             !GetString(field.value, "type", &object_type)) {
           return bad("objects." + std::string(field.key) + " is not an object with a \"type\"");
         }
-        const ValueStore::Id value = Convert(field.value, &obs.values);
+        const observe::ValueStore::Id value = Convert(field.value, &obs.values);
         if (!obs.AddObject(std::string(field.key), std::string(object_type), value)) {
           return bad("objects has the key " + std::string(field.key) + " twice");
         }
@@ -218,7 +218,7 @@ Result<std::vector<Observation>> ObservationReader::Finish() {
         CONCORD_ASSIGN_OR_RETURN(Element object, parser.Parse(it->second));
         std::string_view object_type;
         GetString(object, "type", &object_type);  // Add() checked it
-        const ValueStore::Id value = Convert(object, &obs.values);
+        const observe::ValueStore::Id value = Convert(object, &obs.values);
         obs.AddObject(key, std::string(object_type), value);
         if (obs.values.memory_bytes() > options_.max_observation_bytes) return too_big();
         for (std::string& ref : References(obs.values, value)) queue.push_back(std::move(ref));
@@ -231,7 +231,7 @@ Result<std::vector<Observation>> ObservationReader::Finish() {
   return out;
 }
 
-Result<std::vector<Observation>> ReadObservations(std::string_view text,
+Result<std::vector<observe::Observation>> ReadObservations(std::string_view text,
                                                   const ObservationReaderOptions& options) {
   std::unique_ptr<InputStream> input = InputStream::FromString(std::string(text), "observations");
   json::Splitter splitter(input.get(), "objects", options.limits);

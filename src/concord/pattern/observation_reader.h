@@ -27,7 +27,7 @@
 
 #include "concord/base/result.h"
 #include "concord/json/limits.h"
-#include "concord/pattern/observation.h"
+#include "concord/observe/observation.h"
 
 namespace concord::pattern {
 
@@ -54,7 +54,7 @@ class ObservationReader {
 
   // Builds one Observation per observed-data added, in order. Errors are InvalidArgument naming
   // the observed-data (by position among those added, and id) and the broken rule.
-  Result<std::vector<Observation>> Finish();
+  Result<std::vector<observe::Observation>> Finish();
 
  private:
   ObservationReaderOptions options_;
@@ -65,7 +65,7 @@ class ObservationReader {
 // Reads every STIX object in `text` (a bundle, a JSON array of objects, or objects one after
 // another such as JSON lines) and returns the observations, as ObservationReader does. Errors
 // name the line of the input where a bad value starts.
-Result<std::vector<Observation>> ReadObservations(std::string_view text,
+Result<std::vector<observe::Observation>> ReadObservations(std::string_view text,
                                                   const ObservationReaderOptions& options = {});
 
 }  // namespace concord::pattern

@@ -16,14 +16,14 @@ std::string Od(std::string body, int n = 1) {
 }
 
 TEST(ObservationReaderTest, Stix20EmbeddedObjects) {
-  Result<std::vector<Observation>> r = ReadObservations(
+  Result<std::vector<observe::Observation>> r = ReadObservations(
       Od(R"("objects":{"0":{"type":"ipv4-addr","value":"1.2.3.4"},)"
          R"("1":{"type":"network-traffic","dst_ref":"0","dst_port":80,"ratio":0.5,)"
          R"("big":18446744073709551615,"flags":[true,null]}})",
          3));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->size(), 1u);
-  const Observation& o = (*r)[0];
+  const observe::Observation& o = (*r)[0];
   EXPECT_EQ(o.id, "observed-data--1");
   EXPECT_EQ(o.number_observed, 3);
   EXPECT_EQ(o.first_observed.seconds, 1577836800);
@@ -32,19 +32,19 @@ TEST(ObservationReaderTest, Stix20EmbeddedObjects) {
   ASSERT_EQ(o.objects().size(), 2u);
   EXPECT_EQ(o.objects()[0].key, "0");
   EXPECT_EQ(o.objects()[0].type, "ipv4-addr");
-  const ObservedObject* nt = o.FindObject("1");
+  const observe::ObservedObject* nt = o.FindObject("1");
   ASSERT_NE(nt, nullptr);
   EXPECT_EQ(nt->type, "network-traffic");
-  const ValueStore& v = o.values;
+  const observe::ValueStore& v = o.values;
   EXPECT_EQ(v.string_value(*v.Find(nt->value, "dst_ref")), "0");
-  EXPECT_EQ(v.kind(*v.Find(nt->value, "dst_port")), ValueKind::kInt);
+  EXPECT_EQ(v.kind(*v.Find(nt->value, "dst_port")), observe::ValueKind::kInt);
   EXPECT_EQ(v.int_value(*v.Find(nt->value, "dst_port")), 80);
   EXPECT_EQ(v.float_value(*v.Find(nt->value, "ratio")), 0.5);
-  EXPECT_EQ(v.kind(*v.Find(nt->value, "big")), ValueKind::kFloat);  // beyond int64
-  const ValueStore::Id flags = *v.Find(nt->value, "flags");
+  EXPECT_EQ(v.kind(*v.Find(nt->value, "big")), observe::ValueKind::kFloat);  // beyond int64
+  const observe::ValueStore::Id flags = *v.Find(nt->value, "flags");
   ASSERT_EQ(v.size(flags), 2u);
   EXPECT_TRUE(v.bool_value(v.element(flags, 0)));
-  EXPECT_EQ(v.kind(v.element(flags, 1)), ValueKind::kNull);
+  EXPECT_EQ(v.kind(v.element(flags, 1)), observe::ValueKind::kNull);
   EXPECT_FALSE(v.Find(nt->value, "missing").has_value());
   EXPECT_EQ(o.FindObject("2"), nullptr);
 }
@@ -62,12 +62,12 @@ TEST(ObservationReaderTest, Stix21ObjectRefsAndClosure) {
       R"({"type":"email-addr","id":"email-addr--b","value":"b@example.com","x_peer_ref":"email-addr--a"},)"
       R"({"type":"marking-definition","id":"marking-definition--x"},)"
       R"({"type":"file","id":"file--unrelated","name":"x"}]})";
-  Result<std::vector<Observation>> r = ReadObservations(input);
+  Result<std::vector<observe::Observation>> r = ReadObservations(input);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->size(), 1u);
-  const Observation& o = (*r)[0];
+  const observe::Observation& o = (*r)[0];
   std::vector<std::string> keys;
-  for (const ObservedObject& object : o.objects()) keys.push_back(object.key);
+  for (const observe::ObservedObject& object : o.objects()) keys.push_back(object.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"email-message--m", "email-addr--a", "email-addr--b"}));
 }
 
@@ -77,12 +77,12 @@ TEST(ObservationReaderTest, InputShapes) {
   for (const std::string& text :
        {a + "\n" + b + "\n", "[" + a + "," + b + "]",
         R"({"type":"bundle","id":"bundle--1","objects":[)" + a + "," + b + "]}", a + b}) {
-    Result<std::vector<Observation>> r = ReadObservations(text);
+    Result<std::vector<observe::Observation>> r = ReadObservations(text);
     ASSERT_TRUE(r.ok()) << text << ": " << r.status().ToString();
     EXPECT_EQ(r->size(), 2u) << text;
   }
   // Bundles inside an array are read too.
-  Result<std::vector<Observation>> r = ReadObservations(
+  Result<std::vector<observe::Observation>> r = ReadObservations(
       "[" + std::string(R"({"type":"bundle","id":"bundle--1","objects":[)") + a + "]}]");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->size(), 1u);
@@ -123,7 +123,7 @@ TEST(ObservationReaderTest, Errors) {
       {"{\"type\":", "truncated"},
   };
   for (const Case& c : cases) {
-    Result<std::vector<Observation>> r = ReadObservations(c.input);
+    Result<std::vector<observe::Observation>> r = ReadObservations(c.input);
     ASSERT_FALSE(r.ok()) << c.input;
     EXPECT_NE(r.status().message().find(c.message), std::string::npos)
         << c.input << " -> " << r.status().message();
@@ -133,7 +133,7 @@ TEST(ObservationReaderTest, Errors) {
 TEST(ObservationReaderTest, Limits) {
   ObservationReaderOptions options;
   options.max_objects_per_observation = 1;
-  Result<std::vector<Observation>> r =
+  Result<std::vector<observe::Observation>> r =
       ReadObservations(Od(R"("objects":{"0":{"type":"a"},"1":{"type":"b"}})"), options);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("more than 1 objects"), std::string::npos);
@@ -158,9 +158,9 @@ TEST(ObservationReaderTest, IncrementalReader) {
   ASSERT_TRUE(reader.Add(Od(R"("object_refs":["file--1"])")).ok());
   ASSERT_TRUE(reader.Add(R"({"type":"file","id":"file--1","name":"old"})").ok());
   ASSERT_TRUE(reader.Add(R"({"type":"file","id":"file--1","name":"new"})").ok());
-  Result<std::vector<Observation>> r = reader.Finish();
+  Result<std::vector<observe::Observation>> r = reader.Finish();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  const Observation& o = (*r)[0];
+  const observe::Observation& o = (*r)[0];
   ASSERT_EQ(o.objects().size(), 1u);
   EXPECT_EQ(o.values.string_value(*o.values.Find(o.objects()[0].value, "name")), "new");
 }

@@ -38,7 +38,7 @@ Encoding EncodingOf(std::string_view key) {
 
 // One value an object path yields.
 struct PathValue {
-  ValueStore::Id id = 0;
+  observe::ValueStore::Id id = 0;
   Encoding encoding = Encoding::kNone;  // from the last key above the value
   bool reference = false;       // a string that names an object (from *_ref or a *_refs list)
   bool reference_list = false;  // the list of a *_refs property
@@ -178,7 +178,7 @@ std::optional<bool> Like(std::u32string_view s, std::u32string_view p, uint64_t*
 
 class Evaluator {
  public:
-  Evaluator(const Pattern& p, std::span<const Observation> observations,
+  Evaluator(const Pattern& p, std::span<const observe::Observation> observations,
             const ReferenceLimits& limits)
       : p_(p), observations_(observations), limits_(limits) {}
 
@@ -206,7 +206,7 @@ class Evaluator {
     return out;
   }
 
-  Result<bool> MatchesOne(uint32_t node, const Observation& observation) {
+  Result<bool> MatchesOne(uint32_t node, const observe::Observation& observation) {
     const bool matched = ObservationMatches(node, observation);
     if (exhausted_) return Exhausted();
     return matched;
@@ -278,7 +278,7 @@ class Evaluator {
         for (const Binding& b : Eval(n.children[0])) {
           bool inside = true;
           for (const auto& [i, count] : b) {
-            const Observation& o = observations_[i];
+            const observe::Observation& o = observations_[i];
             inside = inside && start <= o.first_observed && o.last_observed < stop;
           }
           if (inside) out.insert(b);
@@ -291,7 +291,7 @@ class Evaluator {
         // Each repetition uses at least one observation, so more repetitions than observations
         // available can never be found.
         __int128 available = 0;
-        for (const Observation& o : observations_) available += o.number_observed;
+        for (const observe::Observation& o : observations_) available += o.number_observed;
         if (times > available) break;
         out = once;
         for (int64_t k = 1; k < times && !out.empty() && !exhausted_; ++k) {
@@ -364,21 +364,21 @@ class Evaluator {
 
   // ---- One observation expression on one observation (paragraph 2) ----
 
-  bool ObservationMatches(uint32_t obs_node, const Observation& o) {
+  bool ObservationMatches(uint32_t obs_node, const observe::Observation& o) {
     const uint32_t expr = p_.nodes[obs_node].children[0];
     // The object types named in the brackets, each with its candidate objects.
     std::vector<std::string_view> types;
     CollectTypes(expr, &types);
-    std::vector<std::vector<const ObservedObject*>> candidates(types.size());
+    std::vector<std::vector<const observe::ObservedObject*>> candidates(types.size());
     for (size_t t = 0; t < types.size(); ++t) {
-      for (const ObservedObject& object : o.objects()) {
+      for (const observe::ObservedObject& object : o.objects()) {
         if (object.type == types[t]) candidates[t].push_back(&object);
       }
       if (candidates[t].empty()) candidates[t].push_back(nullptr);  // no object of this type
     }
     // Try every binding of types to objects (an odometer over the candidates).
     std::vector<size_t> digit(types.size(), 0);
-    std::vector<const ObservedObject*> bound(types.size());
+    std::vector<const observe::ObservedObject*> bound(types.size());
     for (;;) {
       for (size_t t = 0; t < types.size(); ++t) bound[t] = candidates[t][digit[t]];
       if (Holds(expr, o, types, bound)) return true;
@@ -402,8 +402,8 @@ class Evaluator {
 
   // The comparison expression `index` under one binding of types to objects. Depth bounded by
   // Pattern::height.
-  bool Holds(uint32_t index, const Observation& o, const std::vector<std::string_view>& types,
-             const std::vector<const ObservedObject*>& bound) {
+  bool Holds(uint32_t index, const observe::Observation& o, const std::vector<std::string_view>& types,
+             const std::vector<const observe::ObservedObject*>& bound) {
     const Node& n = p_.nodes[index];
     switch (n.kind) {
       case NodeKind::kAnd:
@@ -421,7 +421,7 @@ class Evaluator {
         if (!Step()) return false;
         const ObjectPath& path = p_.paths[n.path];
         const size_t t = std::find(types.begin(), types.end(), path.object_type) - types.begin();
-        const ObservedObject* object = bound[t];
+        const observe::ObservedObject* object = bound[t];
         if (object == nullptr) return false;  // the observation has no object of this type
         const std::vector<PathValue> values = Resolve(path, o, *object);
         if (n.kind == NodeKind::kExists) return !values.empty();
@@ -440,45 +440,45 @@ class Evaluator {
 
   // ---- Object paths (paragraph 3) ----
 
-  std::vector<PathValue> Resolve(const ObjectPath& path, const Observation& o,
-                                 const ObservedObject& object) {
-    const ValueStore& store = o.values;
+  std::vector<PathValue> Resolve(const ObjectPath& path, const observe::Observation& o,
+                                 const observe::ObservedObject& object) {
+    const observe::ValueStore& store = o.values;
     std::vector<PathValue> current = {PathValue{.id = object.value}};
     for (const PathStep& step : path.steps) {
       std::vector<PathValue> next;
       for (PathValue v : current) {
         if (!Step()) return {};
         if (v.reference) {  // stepping past a reference dereferences it
-          const ObservedObject* target = o.FindObject(store.string_value(v.id));
+          const observe::ObservedObject* target = o.FindObject(store.string_value(v.id));
           if (target == nullptr) continue;
           v = PathValue{.id = target->value};
         }
-        const ValueKind kind = store.kind(v.id);
-        auto push = [&](ValueStore::Id id, Encoding encoding, bool reference, bool list) {
-          if (store.kind(id) == ValueKind::kNull) return;  // null is absent
+        const observe::ValueKind kind = store.kind(v.id);
+        auto push = [&](observe::ValueStore::Id id, Encoding encoding, bool reference, bool list) {
+          if (store.kind(id) == observe::ValueKind::kNull) return;  // null is absent
           next.push_back(PathValue{id, encoding, reference, list});
         };
         switch (step.kind) {
           case PathStep::Kind::kKey: {
-            std::optional<ValueStore::Id> found = store.Find(v.id, step.key);
+            std::optional<observe::ValueStore::Id> found = store.Find(v.id, step.key);
             if (!found) break;
-            const ValueKind fk = store.kind(*found);
+            const observe::ValueKind fk = store.kind(*found);
             push(*found, EncodingOf(step.key),
-                 step.key.ends_with("_ref") && fk == ValueKind::kString,
-                 step.key.ends_with("_refs") && fk == ValueKind::kArray);
+                 step.key.ends_with("_ref") && fk == observe::ValueKind::kString,
+                 step.key.ends_with("_refs") && fk == observe::ValueKind::kArray);
             break;
           }
           case PathStep::Kind::kIndex:
-            if (kind == ValueKind::kArray && static_cast<uint64_t>(step.index) < store.size(v.id)) {
-              const ValueStore::Id e = store.element(v.id, step.index);
-              push(e, v.encoding, v.reference_list && store.kind(e) == ValueKind::kString, false);
+            if (kind == observe::ValueKind::kArray && static_cast<uint64_t>(step.index) < store.size(v.id)) {
+              const observe::ValueStore::Id e = store.element(v.id, step.index);
+              push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
             }
             break;
           case PathStep::Kind::kAnyIndex:
-            if (kind == ValueKind::kArray) {
+            if (kind == observe::ValueKind::kArray) {
               for (size_t i = 0; i < store.size(v.id); ++i) {
-                const ValueStore::Id e = store.element(v.id, i);
-                push(e, v.encoding, v.reference_list && store.kind(e) == ValueKind::kString, false);
+                const observe::ValueStore::Id e = store.element(v.id, i);
+                push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
               }
             }
             break;
@@ -493,19 +493,19 @@ class Evaluator {
   // ---- Comparisons (paragraphs 4 and 5) ----
 
   // The bytes of a binary value (nullopt when its JSON string is not valid base64/hex).
-  static std::optional<std::string> BinaryBytes(const ValueStore& store, const PathValue& v) {
+  static std::optional<std::string> BinaryBytes(const observe::ValueStore& store, const PathValue& v) {
     const std::string_view s = store.string_value(v.id);
     return v.encoding == Encoding::kBase64 ? DecodeBase64(s) : DecodeHex(s);
   }
 
   // Three-way comparison of value `v` with literal `l` (not a list); nullopt when the types are
   // not comparable.
-  static std::optional<int> Compare3(const ValueStore& store, const PathValue& v,
+  static std::optional<int> Compare3(const observe::ValueStore& store, const PathValue& v,
                                      const Literal& l) {
-    const ValueKind kind = store.kind(v.id);
+    const observe::ValueKind kind = store.kind(v.id);
     switch (l.kind) {
       case LiteralKind::kString: {
-        if (kind != ValueKind::kString) return std::nullopt;
+        if (kind != observe::ValueKind::kString) return std::nullopt;
         if (v.encoding == Encoding::kNone) {
           return Sign(store.string_value(v.id).compare(l.bytes));
         }
@@ -515,19 +515,19 @@ class Evaluator {
         return Sign(bytes->compare(*literal));
       }
       case LiteralKind::kInt:
-        if (kind == ValueKind::kInt) return Three(store.int_value(v.id), l.int_value);
-        if (kind == ValueKind::kFloat)
+        if (kind == observe::ValueKind::kInt) return Three(store.int_value(v.id), l.int_value);
+        if (kind == observe::ValueKind::kFloat)
           return -CompareIntDouble(l.int_value, store.float_value(v.id));
         return std::nullopt;
       case LiteralKind::kFloat:
-        if (kind == ValueKind::kInt) return CompareIntDouble(store.int_value(v.id), l.float_value);
-        if (kind == ValueKind::kFloat) return Three(store.float_value(v.id), l.float_value);
+        if (kind == observe::ValueKind::kInt) return CompareIntDouble(store.int_value(v.id), l.float_value);
+        if (kind == observe::ValueKind::kFloat) return Three(store.float_value(v.id), l.float_value);
         return std::nullopt;
       case LiteralKind::kBool:
-        if (kind != ValueKind::kBool) return std::nullopt;
+        if (kind != observe::ValueKind::kBool) return std::nullopt;
         return Three(store.bool_value(v.id), l.bool_value);
       case LiteralKind::kTimestamp: {
-        if (kind != ValueKind::kString || v.encoding != Encoding::kNone) return std::nullopt;
+        if (kind != observe::ValueKind::kString || v.encoding != Encoding::kNone) return std::nullopt;
         Result<ParsedTimestamp> ts =
             ParseTimestamp(store.string_value(v.id), TimestampSyntax{.allow_offset = true});
         if (!ts.ok()) return std::nullopt;
@@ -535,7 +535,7 @@ class Evaluator {
       }
       case LiteralKind::kBinary:
       case LiteralKind::kHex: {
-        if (kind != ValueKind::kString) return std::nullopt;
+        if (kind != observe::ValueKind::kString) return std::nullopt;
         std::optional<std::string> bytes = v.encoding == Encoding::kNone
                                                ? Latin1(store.string_value(v.id))
                                                : BinaryBytes(store, v);
@@ -548,10 +548,10 @@ class Evaluator {
     return std::nullopt;
   }
 
-  Truth Compare(const Node& n, const ValueStore& store, const PathValue& v) {
+  Truth Compare(const Node& n, const observe::ValueStore& store, const PathValue& v) {
     const Literal& l = p_.literals[n.literal];
-    const ValueKind kind = store.kind(v.id);
-    const bool plain_string = kind == ValueKind::kString && v.encoding == Encoding::kNone;
+    const observe::ValueKind kind = store.kind(v.id);
+    const bool plain_string = kind == observe::ValueKind::kString && v.encoding == Encoding::kNone;
     switch (n.op) {
       case CompareOp::kEq:
       case CompareOp::kNe: {
@@ -578,7 +578,7 @@ class Evaluator {
       }
       case CompareOp::kIn: {
         if (l.elements.empty()) {
-          const bool scalar = kind != ValueKind::kArray && kind != ValueKind::kObject;
+          const bool scalar = kind != observe::ValueKind::kArray && kind != observe::ValueKind::kObject;
           return scalar ? Truth::kFalse : Truth::kIncomparable;
         }
         Truth result = Truth::kIncomparable;
@@ -610,7 +610,7 @@ class Evaluator {
         if (it == regexes_.end()) return Truth::kIncomparable;  // Prepare() compiled them all
         const MatchesRegex& re = *it->second;
         if (plain_string) return FromBool(re.MatchesString(store.string_value(v.id)));
-        if (kind == ValueKind::kString) {
+        if (kind == observe::ValueKind::kString) {
           std::optional<std::string> bytes = BinaryBytes(store, v);
           if (!bytes) return Truth::kIncomparable;
           return FromBool(re.MatchesBinary(*bytes));
@@ -633,7 +633,7 @@ class Evaluator {
   }
 
   const Pattern& p_;
-  std::span<const Observation> observations_;
+  std::span<const observe::Observation> observations_;
   const ReferenceLimits& limits_;
   std::map<uint32_t, std::unique_ptr<MatchesRegex>> regexes_;  // by literal index
   uint64_t steps_ = 0;
@@ -643,14 +643,14 @@ class Evaluator {
 }  // namespace
 
 Result<std::vector<ReferenceBinding>> ReferenceBindings(const Pattern& pattern,
-                                                        std::span<const Observation> observations,
+                                                        std::span<const observe::Observation> observations,
                                                         const ReferenceLimits& limits) {
   Evaluator evaluator(pattern, observations, limits);
   CONCORD_RETURN_IF_ERROR(evaluator.Prepare());
   return evaluator.Bindings();
 }
 
-Result<bool> EvaluateReference(const Pattern& pattern, std::span<const Observation> observations,
+Result<bool> EvaluateReference(const Pattern& pattern, std::span<const observe::Observation> observations,
                                const ReferenceLimits& limits) {
   CONCORD_ASSIGN_OR_RETURN(std::vector<ReferenceBinding> bindings,
                            ReferenceBindings(pattern, observations, limits));
@@ -658,13 +658,13 @@ Result<bool> EvaluateReference(const Pattern& pattern, std::span<const Observati
 }
 
 Result<bool> ReferenceMatchesObservation(const Pattern& pattern, uint32_t node,
-                                         const Observation& observation,
+                                         const observe::Observation& observation,
                                          const ReferenceLimits& limits) {
   if (node >= pattern.nodes.size() || pattern.nodes[node].kind != NodeKind::kObservation) {
     return InvalidArgument("node " + std::to_string(node) +
                            " is not an observation expression of the pattern");
   }
-  Evaluator evaluator(pattern, std::span<const Observation>(), limits);
+  Evaluator evaluator(pattern, std::span<const observe::Observation>(), limits);
   CONCORD_RETURN_IF_ERROR(evaluator.Prepare());
   return evaluator.MatchesOne(node, observation);
 }

@@ -103,7 +103,7 @@
 
 #include "concord/base/result.h"
 #include "concord/pattern/ast.h"
-#include "concord/pattern/observation.h"
+#include "concord/observe/observation.h"
 
 namespace concord::pattern {
 
@@ -122,19 +122,19 @@ using ReferenceBinding = std::vector<std::pair<size_t, int64_t>>;
 // Whether `pattern` matches `observations`, per the semantics above. Runs CheckPattern first and
 // returns its error for an invalid pattern. ResourceExhausted when the limits are exceeded.
 // REQUIRES: `pattern` came from ParsePattern.
-Result<bool> EvaluateReference(const Pattern& pattern, std::span<const Observation> observations,
+Result<bool> EvaluateReference(const Pattern& pattern, std::span<const observe::Observation> observations,
                                const ReferenceLimits& limits = {});
 
 // Every distinct binding of the whole pattern (empty when it does not match), sorted; for
 // differential tests that compare which observations an engine used.
 Result<std::vector<ReferenceBinding>> ReferenceBindings(const Pattern& pattern,
-                                                        std::span<const Observation> observations,
+                                                        std::span<const observe::Observation> observations,
                                                         const ReferenceLimits& limits = {});
 
 // Whether the observation expression `node` (a kObservation of `pattern`) matches
 // `observation` by paragraphs 2 to 5 alone.
 Result<bool> ReferenceMatchesObservation(const Pattern& pattern, uint32_t node,
-                                         const Observation& observation,
+                                         const observe::Observation& observation,
                                          const ReferenceLimits& limits = {});
 
 }  // namespace concord::pattern

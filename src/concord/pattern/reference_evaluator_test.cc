@@ -20,14 +20,14 @@ std::string Od(const std::string& objects, const std::string& first = "00:00:00"
          R"(Z","number_observed":)" + std::to_string(n) + R"(,"objects":{)" + objects + "}}";
 }
 
-std::vector<Observation> Read(const std::string& text) {
-  Result<std::vector<Observation>> r = ReadObservations(text);
+std::vector<observe::Observation> Read(const std::string& text) {
+  Result<std::vector<observe::Observation>> r = ReadObservations(text);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? std::move(*r) : std::vector<Observation>();
+  return r.ok() ? std::move(*r) : std::vector<observe::Observation>();
 }
 
 // "true", "false" or "error: <message>".
-std::string Eval(std::string_view pattern, const std::vector<Observation>& observations,
+std::string Eval(std::string_view pattern, const std::vector<observe::Observation>& observations,
                  const ReferenceLimits& limits = {}) {
   Result<Pattern> p = ParsePattern(pattern);
   if (!p.ok()) return "error: " + p.status().message();
@@ -41,7 +41,7 @@ struct Case {
   bool match;
 };
 
-void RunCases(const std::vector<Observation>& obs, std::initializer_list<Case> cases) {
+void RunCases(const std::vector<observe::Observation>& obs, std::initializer_list<Case> cases) {
   for (const Case& c : cases) {
     EXPECT_EQ(Eval(c.pattern, obs), c.match ? "true" : "false") << c.pattern;
   }
@@ -57,7 +57,7 @@ const char kThing[] =
     R"("big":9007199254740993,"neg":-3,"bad_bin":"!!!","empty":""})";
 
 TEST(ReferenceEvaluatorTest, Equality) {
-  const std::vector<Observation> obs = Read(Od(kThing));
+  const std::vector<observe::Observation> obs = Read(Od(kThing));
   RunCases(obs, {
                     {"[x-thing:str = 'hello']", true},
                     {"[x-thing:str == 'hello']", true},
@@ -120,7 +120,7 @@ TEST(ReferenceEvaluatorTest, Equality) {
 }
 
 TEST(ReferenceEvaluatorTest, Ordering) {
-  const std::vector<Observation> obs = Read(Od(kThing));
+  const std::vector<observe::Observation> obs = Read(Od(kThing));
   RunCases(obs, {
                     {"[x-thing:num < 5.5]", true},
                     {"[x-thing:num <= 5]", true},
@@ -150,7 +150,7 @@ TEST(ReferenceEvaluatorTest, Ordering) {
 }
 
 TEST(ReferenceEvaluatorTest, InLists) {
-  const std::vector<Observation> obs = Read(Od(kThing));
+  const std::vector<observe::Observation> obs = Read(Od(kThing));
   RunCases(obs, {
                     {"[x-thing:str IN ('a', 'hello')]", true},
                     {"[x-thing:str IN ('a')]", false},
@@ -173,7 +173,7 @@ TEST(ReferenceEvaluatorTest, InLists) {
 }
 
 TEST(ReferenceEvaluatorTest, Like) {
-  const std::vector<Observation> obs = Read(Od(kThing));
+  const std::vector<observe::Observation> obs = Read(Od(kThing));
   RunCases(obs, {
                     {"[x-thing:str LIKE 'hello']", true},
                     {"[x-thing:str LIKE 'h%']", true},
@@ -212,7 +212,7 @@ TEST(ReferenceEvaluatorTest, Like) {
 }
 
 TEST(ReferenceEvaluatorTest, Matches) {
-  const std::vector<Observation> obs = Read(Od(kThing));
+  const std::vector<observe::Observation> obs = Read(Od(kThing));
   RunCases(obs, {
                     {"[x-thing:str MATCHES 'ell']", true},  // unanchored
                     {"[x-thing:str MATCHES '^ell']", false},
@@ -238,7 +238,7 @@ TEST(ReferenceEvaluatorTest, Matches) {
 }
 
 TEST(ReferenceEvaluatorTest, SubsetAndSuperset) {
-  const std::vector<Observation> obs = Read(Od(kThing));
+  const std::vector<observe::Observation> obs = Read(Od(kThing));
   RunCases(obs, {
                     {"[x-thing:ip ISSUBSET '198.51.100.0/24']", true},
                     {"[x-thing:ip ISSUBSET '198.51.100.7']", true},
@@ -266,7 +266,7 @@ TEST(ReferenceEvaluatorTest, SubsetAndSuperset) {
 }
 
 TEST(ReferenceEvaluatorTest, PathsExistsAndMissingValues) {
-  const std::vector<Observation> obs = Read(Od(kThing));
+  const std::vector<observe::Observation> obs = Read(Od(kThing));
   RunCases(obs, {
                     {"[EXISTS x-thing:str]", true},
                     {"[EXISTS x-thing:nul]", false},  // null is absent
@@ -303,7 +303,7 @@ TEST(ReferenceEvaluatorTest, PathsExistsAndMissingValues) {
 }
 
 TEST(ReferenceEvaluatorTest, ComparisonsOnOneTypeShareAnObject) {
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read(Od(R"("0":{"type":"file","name":"a","size":1},"1":{"type":"file","name":"b","size":5},)"
               R"("2":{"type":"ipv4-addr","value":"1.2.3.4"})"));
   RunCases(obs, {
@@ -328,7 +328,7 @@ TEST(ReferenceEvaluatorTest, ComparisonsOnOneTypeShareAnObject) {
 }
 
 TEST(ReferenceEvaluatorTest, ReferencesStix20) {
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read(Od(R"("0":{"type":"network-traffic","dst_ref":"1","src_ref":"9"},)"
               R"("1":{"type":"ipv4-addr","value":"1.2.3.4"},)"
               R"("2":{"type":"email-message","to_refs":["3","4","9"],"from_ref":"3",)"
@@ -388,7 +388,7 @@ TEST(ReferenceEvaluatorTest, ReferencesStix21) {
       "\n"
       R"({"type":"email-addr","id":"email-addr--b","value":"b@example.com"})"
       "\n";
-  const std::vector<Observation> obs = Read(input);
+  const std::vector<observe::Observation> obs = Read(input);
   RunCases(obs, {
                     {"[network-traffic:dst_ref.value = '203.0.113.33']", true},
                     {"[network-traffic:dst_ref.value ISSUBSET '203.0.113.0/24' AND "
@@ -405,7 +405,7 @@ TEST(ReferenceEvaluatorTest, ReferencesStix21) {
 }
 
 TEST(ReferenceEvaluatorTest, ObservationOperatorsAndCounts) {
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read(Od(R"("0":{"type":"file","name":"a"})", "00:00:00") + "\n" +
            Od(R"("0":{"type":"file","name":"b"})", "00:00:10") + "\n" +
            Od(R"("0":{"type":"file","name":"a"})", "00:01:00", "", 2));
@@ -448,11 +448,11 @@ TEST(ReferenceEvaluatorTest, ObservationOperatorsAndCounts) {
                 });
 
   // Two objects in one observation are still one observation.
-  const std::vector<Observation> one =
+  const std::vector<observe::Observation> one =
       Read(Od(R"("0":{"type":"file","name":"a"},"1":{"type":"file","name":"b"})"));
   EXPECT_EQ(Eval("[file:name = 'a'] AND [file:name = 'b']", one), "false");
   EXPECT_EQ(Eval("[file:name = 'a'] OR [file:name = 'b']", one), "true");
-  const std::vector<Observation> twice = Read(
+  const std::vector<observe::Observation> twice = Read(
       Od(R"("0":{"type":"file","name":"a"},"1":{"type":"file","name":"b"})", "00:00:00", "", 2));
   EXPECT_EQ(Eval("[file:name = 'a'] AND [file:name = 'b']", twice), "true");
   EXPECT_EQ(Eval("[file:name = 'a'] FOLLOWEDBY [file:name = 'b']", twice), "true");
@@ -460,7 +460,7 @@ TEST(ReferenceEvaluatorTest, ObservationOperatorsAndCounts) {
 
 TEST(ReferenceEvaluatorTest, TimeIntervals) {
   // One observation seen over 100 seconds (00:00:00 to 00:01:40), three times.
-  const std::vector<Observation> span =
+  const std::vector<observe::Observation> span =
       Read(Od(R"("0":{"type":"file","name":"a"})", "00:00:00", "00:01:40", 3) + "\n" +
            Od(R"("0":{"type":"file","name":"b"})", "00:01:40"));
   RunCases(span, {
@@ -498,7 +498,7 @@ TEST(ReferenceEvaluatorTest, TimeIntervals) {
                  });
 
   // Fractions of a second, compared exactly to the nanosecond.
-  const std::vector<Observation> close =
+  const std::vector<observe::Observation> close =
       Read(Od(R"("0":{"type":"file","name":"a"})", "00:00:00") + "\n" +
            Od(R"("0":{"type":"file","name":"b"})", "00:00:00.5"));
   RunCases(close,
@@ -513,7 +513,7 @@ TEST(ReferenceEvaluatorTest, TimeIntervals) {
 }
 
 TEST(ReferenceEvaluatorTest, BindingsAndSingleObservation) {
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read(Od(R"("0":{"type":"file","name":"a"})", "00:00:00", "", 2) + "\n" +
            Od(R"("0":{"type":"file","name":"b"})", "00:00:10"));
   Result<Pattern> p =
@@ -530,7 +530,7 @@ TEST(ReferenceEvaluatorTest, BindingsAndSingleObservation) {
 }
 
 TEST(ReferenceEvaluatorTest, InvalidPatternsAndLimits) {
-  const std::vector<Observation> obs = Read(Od(R"("0":{"type":"file","name":"a"})"));
+  const std::vector<observe::Observation> obs = Read(Od(R"("0":{"type":"file","name":"a"})"));
   EXPECT_EQ(Eval("[file:name MATCHES '(a)\\\\1']", obs).substr(0, 20), "error: position 23: ");
   EXPECT_EQ(Eval("[file:name = 'a'] REPEATS 0 TIMES", obs),
             "error: position 26: REPEATS needs a count of at least 1");
@@ -540,7 +540,7 @@ TEST(ReferenceEvaluatorTest, InvalidPatternsAndLimits) {
   // Too many bindings or steps: an error, not an answer.
   std::string many;
   for (int i = 0; i < 30; ++i) many += Od(R"("0":{"type":"file","name":"a"})") + "\n";
-  const std::vector<Observation> thirty = Read(many);
+  const std::vector<observe::Observation> thirty = Read(many);
   EXPECT_EQ(Eval("[file:name = 'a'] REPEATS 3 TIMES", thirty), "true");
   const std::string r = Eval("[file:name = 'a'] REPEATS 6 TIMES", thirty);
   EXPECT_EQ(r.substr(0, 45), "error: the reference evaluator gave up: the p") << r;
@@ -551,7 +551,7 @@ TEST(ReferenceEvaluatorTest, InvalidPatternsAndLimits) {
   // REPEATS beyond every observation available is decided without enumerating.
   EXPECT_EQ(Eval("[file:name = 'a'] REPEATS 9223372036854775807 TIMES", thirty), "false");
   // LIKE's backtracking is budgeted too.
-  const std::vector<Observation> long_value =
+  const std::vector<observe::Observation> long_value =
       Read(Od(R"("0":{"type":"file","name":")" + std::string(5000, 'a') + R"("})"));
   EXPECT_EQ(Eval("[file:name LIKE '%a%a%a%a%a%a%a%a%a%a%a%b']", long_value,
                  ReferenceLimits{.max_steps = 1000})

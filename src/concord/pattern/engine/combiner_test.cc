@@ -141,14 +141,14 @@ TEST(CombineTest, AgreesWithReferenceBindings) {
     const std::string text = RandomExpression(rng, 0);
     Result<Pattern> p = ParsePattern(text);
     ASSERT_TRUE(p.ok()) << text << ": " << p.status().ToString();
-    std::vector<Observation> observations(2 + rng() % 5);
-    for (Observation& o : observations) {
+    std::vector<observe::Observation> observations(2 + rng() % 5);
+    for (observe::Observation& o : observations) {
       const int first = static_cast<int>(rng() % 12);
       o.first_observed = At(first);
       o.last_observed = At(first + (rng() % 3 == 0 ? static_cast<int>(rng() % 3) : 0));
       o.number_observed = 1 + static_cast<int64_t>(rng() % 3 == 0 ? rng() % 3 : 0);
-      std::vector<std::pair<std::string_view, ValueStore::Id>> members;
-      const ValueStore::Id type = o.values.AddString("x-a");
+      std::vector<std::pair<std::string_view, observe::ValueStore::Id>> members;
+      const observe::ValueStore::Id type = o.values.AddString("x-a");
       members.emplace_back("type", type);
       static const char* keys[] = {"p0", "p1", "p2"};
       for (const char* key : keys) {
@@ -161,7 +161,7 @@ TEST(CombineTest, AgreesWithReferenceBindings) {
     std::vector<std::vector<uint32_t>> leaves(leaf_nodes.size());
     std::vector<ObsTimes> times;
     for (uint32_t i = 0; i < observations.size(); ++i) {
-      const Observation& o = observations[i];
+      const observe::Observation& o = observations[i];
       times.push_back({o.first_observed, o.last_observed, o.number_observed});
       for (size_t k = 0; k < leaf_nodes.size(); ++k) {
         if (*ReferenceMatchesObservation(*p, leaf_nodes[k], o)) leaves[k].push_back(i);

@@ -101,10 +101,10 @@ size_t Comparison::memory_bytes() const {
   return n;
 }
 
-int Comparison::Compare3(const ValueStore& store, const PathValue& v, const Constant& c,
+int Comparison::Compare3(const observe::ValueStore& store, const PathValue& v, const Constant& c,
                          CompareScratch* scratch, bool* comparable) {
   *comparable = true;
-  const ValueKind kind = store.kind(v.id);
+  const observe::ValueKind kind = store.kind(v.id);
   auto no = [&]() {
     *comparable = false;
     return 0;
@@ -112,7 +112,7 @@ int Comparison::Compare3(const ValueStore& store, const PathValue& v, const Cons
   auto sign = [](int x) { return (x > 0) - (x < 0); };
   switch (c.kind) {
     case LiteralKind::kString: {
-      if (kind != ValueKind::kString) return no();
+      if (kind != observe::ValueKind::kString) return no();
       if (v.encoding == Encoding::kNone) return sign(store.string_value(v.id).compare(c.bytes));
       if (!DecodeBinary(store.string_value(v.id), v.encoding, &scratch->a) || !c.latin1) {
         return no();
@@ -121,17 +121,17 @@ int Comparison::Compare3(const ValueStore& store, const PathValue& v, const Cons
     }
     case LiteralKind::kInt:
     case LiteralKind::kFloat:
-      if (kind == ValueKind::kInt)
+      if (kind == observe::ValueKind::kInt)
         return CompareNumbers(Number{.i = store.int_value(v.id)}, c.number);
-      if (kind == ValueKind::kFloat) {
+      if (kind == observe::ValueKind::kFloat) {
         return CompareNumbers(Number{.is_int = false, .d = store.float_value(v.id)}, c.number);
       }
       return no();
     case LiteralKind::kBool:
-      if (kind != ValueKind::kBool) return no();
+      if (kind != observe::ValueKind::kBool) return no();
       return ThreeWay(store.bool_value(v.id), c.bool_value);
     case LiteralKind::kTimestamp: {
-      if (kind != ValueKind::kString || v.encoding != Encoding::kNone) return no();
+      if (kind != observe::ValueKind::kString || v.encoding != Encoding::kNone) return no();
       Result<ParsedTimestamp> ts =
           ParseTimestamp(store.string_value(v.id), TimestampSyntax{.allow_offset = true});
       if (!ts.ok()) return no();
@@ -139,7 +139,7 @@ int Comparison::Compare3(const ValueStore& store, const PathValue& v, const Cons
     }
     case LiteralKind::kBinary:
     case LiteralKind::kHex: {
-      if (kind != ValueKind::kString) return no();
+      if (kind != observe::ValueKind::kString) return no();
       const bool ok = v.encoding == Encoding::kNone
                           ? Latin1(store.string_value(v.id), &scratch->a)
                           : DecodeBinary(store.string_value(v.id), v.encoding, &scratch->a);
@@ -152,11 +152,11 @@ int Comparison::Compare3(const ValueStore& store, const PathValue& v, const Cons
   return no();
 }
 
-Comparison::Truth Comparison::Compare(const ValueStore& store, const PathValue& v,
+Comparison::Truth Comparison::Compare(const observe::ValueStore& store, const PathValue& v,
                                       CompareScratch* scratch) const {
   auto from = [](bool b) { return b ? Truth::kTrue : Truth::kFalse; };
-  const ValueKind kind = store.kind(v.id);
-  const bool plain_string = kind == ValueKind::kString && v.encoding == Encoding::kNone;
+  const observe::ValueKind kind = store.kind(v.id);
+  const bool plain_string = kind == observe::ValueKind::kString && v.encoding == Encoding::kNone;
   bool comparable = false;
   switch (op_) {
     case CompareOp::kEq:
@@ -184,7 +184,7 @@ Comparison::Truth Comparison::Compare(const ValueStore& store, const PathValue& 
     }
     case CompareOp::kIn: {
       if (constants_.empty()) {
-        const bool scalar = kind != ValueKind::kArray && kind != ValueKind::kObject;
+        const bool scalar = kind != observe::ValueKind::kArray && kind != observe::ValueKind::kObject;
         return scalar ? Truth::kFalse : Truth::kIncomparable;
       }
       Truth result = Truth::kIncomparable;
@@ -201,7 +201,7 @@ Comparison::Truth Comparison::Compare(const ValueStore& store, const PathValue& 
       return from(like_->Matches(LikeText(store.string_value(v.id), &scratch->b)));
     case CompareOp::kMatches:
       if (plain_string) return from(regex_->MatchesString(store.string_value(v.id)));
-      if (kind == ValueKind::kString) {
+      if (kind == observe::ValueKind::kString) {
         if (!DecodeBinary(store.string_value(v.id), v.encoding, &scratch->a)) {
           return Truth::kIncomparable;
         }
@@ -220,7 +220,7 @@ Comparison::Truth Comparison::Compare(const ValueStore& store, const PathValue& 
   return Truth::kIncomparable;
 }
 
-bool Comparison::Holds(const ValueStore& store, std::span<const PathValue> values,
+bool Comparison::Holds(const observe::ValueStore& store, std::span<const PathValue> values,
                        CompareScratch* scratch) const {
   if (exists_) return !values.empty();
   for (const PathValue& v : values) {

@@ -17,7 +17,7 @@
 #include "concord/pattern/ast.h"
 #include "concord/pattern/engine/semantics.h"
 #include "concord/pattern/ip.h"
-#include "concord/pattern/observation.h"
+#include "concord/observe/observation.h"
 #include "concord/pattern/regex.h"
 
 namespace concord::pattern::engine {
@@ -62,7 +62,7 @@ class Comparison {
 
   // Whether the comparison holds given every value its path yields for one object: EXISTS
   // when `values` is not empty; otherwise when some value satisfies the operator (after NOT).
-  bool Holds(const ValueStore& store, std::span<const PathValue> values,
+  bool Holds(const observe::ValueStore& store, std::span<const PathValue> values,
              CompareScratch* scratch) const;
 
   // Heap bytes held beyond sizeof(Comparison) (shared operands counted in full).
@@ -70,8 +70,8 @@ class Comparison {
 
  private:
   enum class Truth : uint8_t { kFalse, kTrue, kIncomparable };
-  Truth Compare(const ValueStore& store, const PathValue& v, CompareScratch* scratch) const;
-  static int Compare3(const ValueStore& store, const PathValue& v, const Constant& c,
+  Truth Compare(const observe::ValueStore& store, const PathValue& v, CompareScratch* scratch) const;
+  static int Compare3(const observe::ValueStore& store, const PathValue& v, const Constant& c,
                       CompareScratch* scratch, bool* comparable);
 
   bool exists_ = false;

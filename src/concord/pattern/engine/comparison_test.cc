@@ -119,7 +119,7 @@ TEST(LikeMatcherTest, TranslatesToAnchoredRegex) {
 class ComparisonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<std::vector<Observation>> obs = ReadObservations(
+    Result<std::vector<observe::Observation>> obs = ReadObservations(
         R"({"type":"observed-data","first_observed":"2020-01-01T00:00:00Z",)"
         R"("last_observed":"2020-01-01T00:00:00Z","number_observed":1,"objects":{)"
         R"("0":{"type":"x-a","s":"hello","n":5,"f":2.5,"b":true,"l":["a","b"],)"
@@ -138,14 +138,14 @@ class ComparisonTest : public ::testing::Test {
     OperandCache cache;
     Result<Comparison> c = Comparison::Compile(*p, n, &cache);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
-    const Observation& o = observations_[0];
+    const observe::Observation& o = observations_[0];
     std::vector<PathValue> values, scratch;
     ResolvePath(p->paths[n.path].steps, o, o.objects()[0].value, &values, &scratch);
     CompareScratch cs;
     return c->Holds(o.values, values, &cs);
   }
 
-  std::vector<Observation> observations_;
+  std::vector<observe::Observation> observations_;
 };
 
 TEST_F(ComparisonTest, TypeRules) {
@@ -187,14 +187,14 @@ TEST_F(ComparisonTest, PathsAndReferences) {
 }
 
 TEST(ResolvePathTest, ValuesReachedTwiceAreKeptOnce) {
-  Result<std::vector<Observation>> obs = ReadObservations(
+  Result<std::vector<observe::Observation>> obs = ReadObservations(
       R"({"type":"observed-data","first_observed":"2020-01-01T00:00:00Z",)"
       R"("last_observed":"2020-01-01T00:00:00Z","number_observed":1,"objects":{)"
       R"("0":{"type":"x-a","rs_refs":["1","1","1","9"]},"1":{"type":"x-b","v":["a","b"]}}})");
   ASSERT_TRUE(obs.ok());
   Result<Pattern> p = ParsePattern("[x-a:rs_refs[*].v[*] = 'a']");
   ASSERT_TRUE(p.ok());
-  const Observation& o = (*obs)[0];
+  const observe::Observation& o = (*obs)[0];
   std::vector<PathValue> values, scratch;
   ResolvePath(p->paths[0].steps, o, o.objects()[0].value, &values, &scratch);
   EXPECT_EQ(values.size(), 2u);  // "a" and "b", once each; the dangling "9" yields nothing

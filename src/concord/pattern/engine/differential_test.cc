@@ -96,9 +96,9 @@ class Differential {
     std::vector<std::string> patterns;
     for (int i = 0; i < pattern_count; ++i) patterns.push_back(gen.Pattern());
     const std::string json = gen.Observations(observation_count);
-    Result<std::vector<Observation>> read = ReadObservations(json);
+    Result<std::vector<observe::Observation>> read = ReadObservations(json);
     ASSERT_TRUE(read.ok()) << read.status().ToString() << "\n" << json;
-    const std::vector<Observation>& observations = *read;
+    const std::vector<observe::Observation>& observations = *read;
     ++tally_->cases;
 
     PatternSetBuilder builder;
@@ -193,14 +193,14 @@ class Differential {
 
     // The stream, in last_observed order: a pattern is reported at some point exactly when the
     // reference matches it over all observations (no cap is reached at these sizes).
-    std::vector<const Observation*> order;
-    for (const Observation& o : observations) order.push_back(&o);
-    std::stable_sort(order.begin(), order.end(), [](const Observation* a, const Observation* b) {
+    std::vector<const observe::Observation*> order;
+    for (const observe::Observation& o : observations) order.push_back(&o);
+    std::stable_sort(order.begin(), order.end(), [](const observe::Observation* a, const observe::Observation* b) {
       return a->last_observed < b->last_observed;
     });
     StreamMatcher stream(set);
     std::vector<StreamMatch> reported;
-    for (const Observation* o : order) stream.Feed(*o, &reported);
+    for (const observe::Observation* o : order) stream.Feed(*o, &reported);
     if (stream.stats().exhausted != 0 || stream.stats().dropped_by_pattern_cap != 0) return;
     std::set<uint32_t> reported_entries;
     for (const StreamMatch& m : reported) reported_entries.insert(m.entry);
@@ -319,7 +319,7 @@ TEST(DifferentialTest, LargeIndicatorSets) {
             R"("},"4":{"type":"network-traffic","dst_ref":"0","dst_port":)" +
             std::to_string(pick(2000)) + "}}}";
   }
-  Result<std::vector<Observation>> observations = ReadObservations(json + "]");
+  Result<std::vector<observe::Observation>> observations = ReadObservations(json + "]");
   ASSERT_TRUE(observations.ok()) << observations.status().ToString();
   Matcher matcher(*set);
   int matches = 0, failures = 0;

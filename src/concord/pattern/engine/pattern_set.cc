@@ -697,7 +697,7 @@ bool PatternSet::single_observation(size_t entry) const {
 PatternSetStats PatternSet::stats() const { return impl_->stats; }
 
 std::vector<MatchResult> PatternSet::EvaluateBatch(
-    std::span<const Observation> observations) const {
+    std::span<const observe::Observation> observations) const {
   const Impl& m = *impl_;
   std::vector<MatchResult> results(m.entries.size());
   for (size_t i = 0; i < m.entries.size(); ++i) results[i].user_index = m.entries[i].user_index;
@@ -738,7 +738,7 @@ std::vector<MatchResult> PatternSet::EvaluateBatch(
   });
   std::vector<ObsTimes> times;
   times.reserve(observations.size());
-  for (const Observation& o : observations) {
+  for (const observe::Observation& o : observations) {
     times.push_back(ObsTimes{o.first_observed, o.last_observed, o.number_observed});
   }
   const CombineLimits limits{.max_bindings = m.limits.max_bindings,
@@ -846,7 +846,7 @@ void ForEachLeaf(const Impl& m, uint32_t v, F& f) {
 
 }  // namespace
 
-void Matcher::MatchObservation(const Observation& observation, std::vector<uint32_t>* matched,
+void Matcher::MatchObservation(const observe::Observation& observation, std::vector<uint32_t>* matched,
                                std::vector<uint32_t>* exhausted) {
   const Impl& m = set_.impl();
   MatchExpressions(observation, &scratch_->expressions, exhausted);
@@ -856,7 +856,7 @@ void Matcher::MatchObservation(const Observation& observation, std::vector<uint3
   }
 }
 
-void Matcher::MatchExpressions(const Observation& observation, std::vector<ExpressionMatch>* out,
+void Matcher::MatchExpressions(const observe::Observation& observation, std::vector<ExpressionMatch>* out,
                                std::vector<uint32_t>* exhausted) {
   const Impl& m = set_.impl();
   Scratch& s = *scratch_;
@@ -868,7 +868,7 @@ void Matcher::MatchExpressions(const Observation& observation, std::vector<Expre
   }
   const uint32_t epoch = s.epoch;
   s.candidates.clear();
-  const std::vector<ObservedObject>& objects = observation.objects();
+  const std::span<const observe::ObservedObject> objects = observation.objects();
   s.object_types.resize(objects.size());
 
   // Prefilter: probe each indexed slot of each object once, count clauses per expression.

@@ -39,7 +39,7 @@
 #include "concord/base/result.h"
 #include "concord/base/status.h"
 #include "concord/pattern/limits.h"
-#include "concord/pattern/observation.h"
+#include "concord/observe/observation.h"
 
 namespace concord::pattern::engine {
 
@@ -144,7 +144,7 @@ class PatternSet {
 
   // Every entry's result over `observations` (all observations at once, as EvaluateReference
   // takes them), in entry order. Observations are identified by position in the span.
-  std::vector<MatchResult> EvaluateBatch(std::span<const Observation> observations) const;
+  std::vector<MatchResult> EvaluateBatch(std::span<const observe::Observation> observations) const;
 
   // Figures computed when the set was built.
   PatternSetStats stats() const;
@@ -173,7 +173,7 @@ class Matcher {
   // Appends to `*matched` the user_index of every valid single-observation pattern that
   // `observation` matches, in no particular order, once each. Entries whose verification
   // exceeded max_type_combinations are appended to `*exhausted` (when not null) by entry number.
-  void MatchObservation(const Observation& observation, std::vector<uint32_t>* matched,
+  void MatchObservation(const observe::Observation& observation, std::vector<uint32_t>* matched,
                         std::vector<uint32_t>* exhausted = nullptr);
 
   // The observation expressions of all valid patterns (single- and multi-observation) that
@@ -183,7 +183,7 @@ class Matcher {
     uint32_t entry;
     uint32_t leaf;
   };
-  void MatchExpressions(const Observation& observation, std::vector<ExpressionMatch>* out,
+  void MatchExpressions(const observe::Observation& observation, std::vector<ExpressionMatch>* out,
                         std::vector<uint32_t>* exhausted = nullptr);
 
  private:

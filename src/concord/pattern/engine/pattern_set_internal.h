@@ -108,7 +108,7 @@ struct PatternSet::Impl {
     return it == type_ids.end() ? kNoIndex : it->second;
   }
   // The values of `slot` for `object` of `observation`.
-  void Resolve(uint32_t slot, const Observation& observation, ValueStore::Id object,
+  void Resolve(uint32_t slot, const observe::Observation& observation, observe::ValueStore::Id object,
                std::vector<PathValue>* out, std::vector<PathValue>* scratch) const {
     const Slot& s = slots[slot];
     if (s.key_path) {

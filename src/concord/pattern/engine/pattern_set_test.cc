@@ -21,10 +21,10 @@ std::string Od(const std::string& objects, int at = 0, int n = 1) {
          R"(,"objects":{)" + objects + "}}";
 }
 
-std::vector<Observation> Read(const std::string& text) {
-  Result<std::vector<Observation>> r = ReadObservations(text);
+std::vector<observe::Observation> Read(const std::string& text) {
+  Result<std::vector<observe::Observation>> r = ReadObservations(text);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? std::move(*r) : std::vector<Observation>();
+  return r.ok() ? std::move(*r) : std::vector<observe::Observation>();
 }
 
 std::unique_ptr<PatternSet> Build(const std::vector<std::string>& patterns) {
@@ -35,7 +35,7 @@ std::unique_ptr<PatternSet> Build(const std::vector<std::string>& patterns) {
   return std::move(*set);
 }
 
-std::vector<uint32_t> MatchOne(const PatternSet& set, const Observation& o) {
+std::vector<uint32_t> MatchOne(const PatternSet& set, const observe::Observation& o) {
   Matcher m(set);
   std::vector<uint32_t> matched;
   m.MatchObservation(o, &matched);
@@ -58,7 +58,7 @@ TEST(PatternSetBuilderTest, InvalidPatternsStayAsErrors) {
   EXPECT_EQ((*set)->error(1), s);
   EXPECT_EQ((*set)->error(2), c);
   EXPECT_EQ((*set)->user_index(2), 9u);
-  const std::vector<Observation> obs = Read(Od(R"("0":{"type":"ipv4-addr","value":"1.2.3.4"})"));
+  const std::vector<observe::Observation> obs = Read(Od(R"("0":{"type":"ipv4-addr","value":"1.2.3.4"})"));
   const std::vector<MatchResult> r = (*set)->EvaluateBatch(obs);
   ASSERT_EQ(r.size(), 3u);
   EXPECT_EQ(r[0].state, MatchResult::State::kMatched);
@@ -92,7 +92,7 @@ TEST(PatternSetTest, IndicatorKindsAreExactAndIndexed) {
   EXPECT_EQ(st.exact_expressions, 8u);
   EXPECT_EQ(st.always_candidates, 0u);
   EXPECT_EQ(st.single_observation, 8u);
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read("[" +
            Od(R"("0":{"type":"ipv4-addr","value":"10.1.2.3"},)"
               R"("1":{"type":"domain-name","value":"a.example.com"})") +
@@ -113,7 +113,7 @@ TEST(PatternSetTest, VerificationBindsOneObjectPerType) {
       "[file:name != 'zzz' AND EXISTS file:size]",
   });
   EXPECT_EQ(set->stats().exact_expressions, 0u);
-  const std::vector<Observation> obs = Read(
+  const std::vector<observe::Observation> obs = Read(
       Od(R"("0":{"type":"file","name":"a","size":6},"1":{"type":"file","name":"b","size":5})"));
   EXPECT_EQ(MatchOne(*set, obs[0]), (std::vector<uint32_t>{101, 102, 103}));
 }
@@ -125,7 +125,7 @@ TEST(PatternSetTest, NeverExpressionsAreDropped) {
       "[file:name IN () OR file:name = 'x']",
   });
   EXPECT_EQ(set->stats().never_expressions, 2u);
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read(Od(R"("0":{"type":"file","name":"x","payload_bin":"YQ=="})"));
   EXPECT_EQ(MatchOne(*set, obs[0]), (std::vector<uint32_t>{102}));
 }
@@ -140,7 +140,7 @@ TEST(PatternSetTest, BatchCombinesObservationOperators) {
       "[ipv4-addr:value = '1.2.3.4'] START t'2020-01-01T00:00:00Z' STOP t'2020-01-01T00:00:01Z'",
   });
   EXPECT_EQ(set->stats().multi_observation, 6u);
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read("[" + Od(R"("0":{"type":"ipv4-addr","value":"1.2.3.4"})", 0, 2) + "," +
            Od(R"("0":{"type":"domain-name","value":"evil.org"})", 10) + "]");
   const std::vector<MatchResult> r = set->EvaluateBatch(obs);
@@ -161,7 +161,7 @@ TEST(PatternSetTest, MatchersShareOneSetAcrossThreads) {
     json += (i ? "," : "") + Od(R"("0":{"type":"ipv4-addr","value":"10.0.)" +
                                 std::to_string(i % 5) + "." + std::to_string(i) + R"("})");
   }
-  const std::vector<Observation> obs = Read(json + "]");
+  const std::vector<observe::Observation> obs = Read(json + "]");
   std::vector<int> counts(2, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t) {
@@ -169,7 +169,7 @@ TEST(PatternSetTest, MatchersShareOneSetAcrossThreads) {
       Matcher m(*set);
       std::vector<uint32_t> matched;
       for (int round = 0; round < 20; ++round) {
-        for (const Observation& o : obs) {
+        for (const observe::Observation& o : obs) {
           matched.clear();
           m.MatchObservation(o, &matched);
           counts[t] += static_cast<int>(matched.size());
@@ -197,7 +197,7 @@ TEST(PatternSetTest, MultiTypeVerificationGivesUpBeyondTheLimit) {
                (i % 2 ? "x-a" : "x-b") + "\",\"v\":" + std::to_string(i % 3 == 0) +
                ",\"w\":" + std::to_string(i < 3) + "}";
   }
-  const std::vector<Observation> obs = Read(Od(objects));
+  const std::vector<observe::Observation> obs = Read(Od(objects));
   const std::vector<MatchResult> r = set->EvaluateBatch(obs);
   EXPECT_EQ(r[0].state, MatchResult::State::kError);
   EXPECT_EQ(r[0].error.code(), StatusCode::kResourceExhausted);
@@ -223,7 +223,7 @@ TEST(PatternSetTest, ReferenceCyclesCostOnePassPerStep) {
   // keeping each value once.
   std::string refs;
   for (int i = 0; i < 2000; ++i) refs += (i ? "," : "") + std::string("\"0\"");
-  const std::vector<Observation> obs =
+  const std::vector<observe::Observation> obs =
       Read(Od(R"("0":{"type":"x-a","v":"deep","x_refs":[)" + refs + "]}"));
   std::unique_ptr<PatternSet> set = Build({
       "[x-a:x_refs[*].x_refs[*].x_refs[*].v = 'deep']",

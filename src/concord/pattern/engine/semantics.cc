@@ -23,10 +23,10 @@ Encoding PathEncoding(std::span<const PathStep> steps) {
   return Encoding::kNone;
 }
 
-void ResolvePath(std::span<const PathStep> steps, const Observation& observation,
-                 ValueStore::Id object, std::vector<PathValue>* out,
+void ResolvePath(std::span<const PathStep> steps, const observe::Observation& observation,
+                 observe::ValueStore::Id object, std::vector<PathValue>* out,
                  std::vector<PathValue>* scratch) {
-  const ValueStore& store = observation.values;
+  const observe::ValueStore& store = observation.values;
   std::vector<PathValue>& current = *out;
   std::vector<PathValue>& next = *scratch;
   current.clear();
@@ -36,37 +36,37 @@ void ResolvePath(std::span<const PathStep> steps, const Observation& observation
     bool may_repeat = false;  // whether `next` can hold a value twice
     for (PathValue v : current) {
       if (v.reference) {  // stepping past a reference dereferences it
-        const ObservedObject* target = observation.FindObject(store.string_value(v.id));
+        const observe::ObservedObject* target = observation.FindObject(store.string_value(v.id));
         if (target == nullptr) continue;
         v = PathValue{.id = target->value};
         may_repeat = true;
       }
-      const ValueKind kind = store.kind(v.id);
-      auto push = [&](ValueStore::Id id, Encoding encoding, bool reference, bool list) {
-        if (store.kind(id) == ValueKind::kNull) return;  // null is absent
+      const observe::ValueKind kind = store.kind(v.id);
+      auto push = [&](observe::ValueStore::Id id, Encoding encoding, bool reference, bool list) {
+        if (store.kind(id) == observe::ValueKind::kNull) return;  // null is absent
         next.push_back(PathValue{id, encoding, reference, list});
       };
       switch (step.kind) {
         case PathStep::Kind::kKey: {
-          std::optional<ValueStore::Id> found = store.Find(v.id, step.key);
+          std::optional<observe::ValueStore::Id> found = store.Find(v.id, step.key);
           if (!found) break;
-          const ValueKind fk = store.kind(*found);
-          push(*found, EncodingOf(step.key), step.key.ends_with("_ref") && fk == ValueKind::kString,
-               step.key.ends_with("_refs") && fk == ValueKind::kArray);
+          const observe::ValueKind fk = store.kind(*found);
+          push(*found, EncodingOf(step.key), step.key.ends_with("_ref") && fk == observe::ValueKind::kString,
+               step.key.ends_with("_refs") && fk == observe::ValueKind::kArray);
           break;
         }
         case PathStep::Kind::kIndex:
-          if (kind == ValueKind::kArray && static_cast<uint64_t>(step.index) < store.size(v.id)) {
-            const ValueStore::Id e = store.element(v.id, step.index);
-            push(e, v.encoding, v.reference_list && store.kind(e) == ValueKind::kString, false);
+          if (kind == observe::ValueKind::kArray && static_cast<uint64_t>(step.index) < store.size(v.id)) {
+            const observe::ValueStore::Id e = store.element(v.id, step.index);
+            push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
           }
           break;
         case PathStep::Kind::kAnyIndex:
-          if (kind == ValueKind::kArray) {
+          if (kind == observe::ValueKind::kArray) {
             const size_t n = store.size(v.id);
             for (size_t i = 0; i < n; ++i) {
-              const ValueStore::Id e = store.element(v.id, i);
-              push(e, v.encoding, v.reference_list && store.kind(e) == ValueKind::kString, false);
+              const observe::ValueStore::Id e = store.element(v.id, i);
+              push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
             }
           }
           break;
@@ -96,20 +96,20 @@ bool IsKeyPath(std::span<const PathStep> steps) {
   return !steps.empty();
 }
 
-void ResolveKeyPath(std::span<const PathStep> steps, const ValueStore& store, ValueStore::Id object,
+void ResolveKeyPath(std::span<const PathStep> steps, const observe::ValueStore& store, observe::ValueStore::Id object,
                     std::vector<PathValue>* out) {
   out->clear();
-  ValueStore::Id v = object;
+  observe::ValueStore::Id v = object;
   for (const PathStep& step : steps) {
-    std::optional<ValueStore::Id> found = store.Find(v, step.key);
-    if (!found || store.kind(*found) == ValueKind::kNull) return;
+    std::optional<observe::ValueStore::Id> found = store.Find(v, step.key);
+    if (!found || store.kind(*found) == observe::ValueKind::kNull) return;
     v = *found;
   }
   const std::string& last = steps.back().key;
-  const ValueKind kind = store.kind(v);
+  const observe::ValueKind kind = store.kind(v);
   out->push_back(PathValue{v, EncodingOf(last),
-                           last.ends_with("_ref") && kind == ValueKind::kString,
-                           last.ends_with("_refs") && kind == ValueKind::kArray});
+                           last.ends_with("_ref") && kind == observe::ValueKind::kString,
+                           last.ends_with("_refs") && kind == observe::ValueKind::kArray});
 }
 
 namespace {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "concord/pattern/ast.h"
-#include "concord/pattern/observation.h"
+#include "concord/observe/observation.h"
 
 namespace re2 {
 class RE2;
@@ -39,7 +39,7 @@ Encoding PathEncoding(std::span<const PathStep> steps);
 
 // One value an object path yields.
 struct PathValue {
-  ValueStore::Id id = 0;
+  observe::ValueStore::Id id = 0;
   Encoding encoding = Encoding::kNone;
   bool reference = false;       // a string that names an object (*_ref, or an element of *_refs)
   bool reference_list = false;  // the list of a *_refs property
@@ -53,8 +53,8 @@ struct PathValue {
 // `observation`, JSON null is absent. Values reached more than once (through references) are kept
 // once, so the work per step is bounded by the size of the observation's value store and the
 // whole resolution by steps.size() times that. `*scratch` is working memory.
-void ResolvePath(std::span<const PathStep> steps, const Observation& observation,
-                 ValueStore::Id object, std::vector<PathValue>* out,
+void ResolvePath(std::span<const PathStep> steps, const observe::Observation& observation,
+                 observe::ValueStore::Id object, std::vector<PathValue>* out,
                  std::vector<PathValue>* scratch);
 
 // True when `steps` are all key steps and none but the last names a reference (*_ref): such a
@@ -62,7 +62,7 @@ void ResolvePath(std::span<const PathStep> steps, const Observation& observation
 bool IsKeyPath(std::span<const PathStep> steps);
 
 // ResolvePath for a path IsKeyPath accepts, without working memory.
-void ResolveKeyPath(std::span<const PathStep> steps, const ValueStore& store, ValueStore::Id object,
+void ResolveKeyPath(std::span<const PathStep> steps, const observe::ValueStore& store, observe::ValueStore::Id object,
                     std::vector<PathValue>* out);
 
 // RFC 4648 base64 with padding into `*out`; false (out unspecified) when malformed.

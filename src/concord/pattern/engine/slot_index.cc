@@ -288,7 +288,7 @@ void SlotIndex::Build() {
   matches_set.Build();
 }
 
-void SlotIndex::Probe(const ValueStore& store, std::span<const PathValue> values,
+void SlotIndex::Probe(const observe::ValueStore& store, std::span<const PathValue> values,
                       const KeyTable& keys, ProbeScratch* scratch,
                       std::vector<uint32_t>* hits) const {
   if (values.empty()) return;
@@ -300,7 +300,7 @@ void SlotIndex::Probe(const ValueStore& store, std::span<const PathValue> values
   const bool want_ip = !cidr.empty() || !superset.empty();
   for (const PathValue& v : values) {
     switch (store.kind(v.id)) {
-      case ValueKind::kString: {
+      case observe::ValueKind::kString: {
         const std::string_view s = store.string_value(v.id);
         if (v.encoding != Encoding::kNone) {
           if (want_bytes && DecodeBinary(s, v.encoding, &scratch->a)) {
@@ -363,17 +363,17 @@ void SlotIndex::Probe(const ValueStore& store, std::span<const PathValue> values
         }
         break;
       }
-      case ValueKind::kInt:
-      case ValueKind::kFloat: {
+      case observe::ValueKind::kInt:
+      case observe::ValueKind::kFloat: {
         if (!has(kKeyNumber) && range_number.empty()) break;
-        const Number n = store.kind(v.id) == ValueKind::kInt
+        const Number n = store.kind(v.id) == observe::ValueKind::kInt
                              ? Number{.is_int = true, .i = store.int_value(v.id)}
                              : Number{.is_int = false, .d = store.float_value(v.id)};
         if (has(kKeyNumber)) Append(keys.Find(slot, kKeyNumber, NumberKey(n)), hits);
         if (!range_number.empty()) range_number.Query(n, hits);
         break;
       }
-      case ValueKind::kBool:
+      case observe::ValueKind::kBool:
         if (has(kKeyBool)) {
           Append(keys.Find(slot, kKeyBool, store.bool_value(v.id) ? "1" : "0"), hits);
         }

@@ -168,9 +168,9 @@ TEST(SlotIndexTest, LikeKeys) {
   x.presence.push_back(7);
   x.Build();
   KeyTable keys = b.Build(5);
-  ValueStore store;
+  observe::ValueStore store;
   auto probe = [&](std::string_view s) {
-    const ValueStore::Id id = store.AddString(s);
+    const observe::ValueStore::Id id = store.AddString(s);
     PathValue v{.id = id};
     std::vector<uint32_t> hits;
     ProbeScratch scratch;

@@ -50,7 +50,7 @@ void StreamMatcher::EnforceTotalCap() {
   }
 }
 
-void StreamMatcher::Feed(const Observation& observation, std::vector<StreamMatch>* matches) {
+void StreamMatcher::Feed(const observe::Observation& observation, std::vector<StreamMatch>* matches) {
   const Impl& m = set_.impl();
   const uint64_t sequence = stats_.observations++;
   if (!have_watermark_ || watermark_ < observation.last_observed) {

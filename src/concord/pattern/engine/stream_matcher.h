@@ -38,7 +38,7 @@
 
 #include "concord/pattern/engine/combiner.h"
 #include "concord/pattern/engine/pattern_set.h"
-#include "concord/pattern/observation.h"
+#include "concord/observe/observation.h"
 
 namespace concord::pattern::engine {
 
@@ -76,7 +76,7 @@ class StreamMatcher {
 
   // Matches the next observation of the stream and appends the matches it completes to
   // `*matches` (single-observation patterns first, then the others, each in entry order).
-  void Feed(const Observation& observation, std::vector<StreamMatch>* matches);
+  void Feed(const observe::Observation& observation, std::vector<StreamMatch>* matches);
 
   const StreamStats& stats() const { return stats_; }
 

@@ -10,11 +10,11 @@
 namespace concord::pattern::engine {
 namespace {
 
-Observation At(int second, const std::string& type, const std::string& value, int n = 1) {
+observe::Observation At(int second, const std::string& type, const std::string& value, int n = 1) {
   char t[32];
   std::snprintf(t, sizeof(t), "2020-01-01T%02d:%02d:%02dZ", second / 3600, second / 60 % 60,
                 second % 60);
-  Result<std::vector<Observation>> r = ReadObservations(
+  Result<std::vector<observe::Observation>> r = ReadObservations(
       std::string(R"({"type":"observed-data","first_observed":")") + t + R"(","last_observed":")" +
       t + R"(","number_observed":)" + std::to_string(n) + R"(,"objects":{"0":{"type":")" + type +
       R"(","value":")" + value + R"("}}})");
@@ -29,9 +29,9 @@ std::unique_ptr<PatternSet> Build(const std::vector<std::string>& patterns) {
 }
 
 // The user indexes reported for each fed observation.
-std::vector<std::vector<uint32_t>> Feed(StreamMatcher* s, const std::vector<Observation>& obs) {
+std::vector<std::vector<uint32_t>> Feed(StreamMatcher* s, const std::vector<observe::Observation>& obs) {
   std::vector<std::vector<uint32_t>> out;
-  for (const Observation& o : obs) {
+  for (const observe::Observation& o : obs) {
     std::vector<StreamMatch> m;
     s->Feed(o, &m);
     out.emplace_back();
@@ -73,14 +73,14 @@ TEST(StreamMatcherTest, PatternCapDropsTheOldest) {
   std::unique_ptr<PatternSet> set =
       Build({"[ipv4-addr:value = '1.2.3.4'] FOLLOWEDBY [domain-name:value = 'evil.org']"});
   StreamMatcher s(*set, StreamOptions{.max_window_per_pattern = 3});
-  std::vector<Observation> obs = {At(0, "ipv4-addr", "1.2.3.4")};
+  std::vector<observe::Observation> obs = {At(0, "ipv4-addr", "1.2.3.4")};
   for (int i = 1; i <= 3; ++i) obs.push_back(At(i, "domain-name", "other.org"));
   // The domain observations do not match the pattern's expressions: they do not use the window.
   obs.push_back(At(10, "domain-name", "evil.org"));
   EXPECT_EQ(Feed(&s, obs).back(), (std::vector<uint32_t>{100}));
   // Three more evil.org observations push the 1.2.3.4 one out of a window of three.
   StreamMatcher t(*set, StreamOptions{.max_window_per_pattern = 3});
-  std::vector<Observation> obs2 = {At(0, "ipv4-addr", "1.2.3.4")};
+  std::vector<observe::Observation> obs2 = {At(0, "ipv4-addr", "1.2.3.4")};
   for (int i = 1; i <= 3; ++i) obs2.push_back(At(i, "domain-name", "evil.org"));
   const Reports r = Feed(&t, obs2);
   EXPECT_EQ(r, (Reports{{}, {100}, {100}, {}}));

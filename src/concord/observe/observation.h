@@ -1,12 +1,14 @@
 #pragma once
 
-// What pattern evaluators read: observations (STIX observed-data) with their cyber-observable
-// objects, independent of how they arrived (STIX 2.0 embedded "objects", STIX 2.1 object_refs;
-// see observation_reader.h). The reference evaluator and the compiled engine both read this
+// The observation model: what telemetry adapters (ingest) produce and pattern evaluators read.
+// An observation is one STIX observed-data with its cyber-observable objects, however it
+// arrived: from a STIX bundle (pattern/observation_reader.h) or from one log event
+// (ingest, through builder.h). The reference evaluator and the compiled engine both read this
 // model, so a difference between them is never a difference in input handling.
 //
-// Object values are JSON, held in a ValueStore: an immutable, flat tree (no pointers, no
-// recursion to destroy) that needs no JSON library to read.
+// Object values are JSON, held in a ValueStore: a flat tree (no pointers, no recursion to
+// destroy) that needs no JSON library to read. Both are reusable: Clear() keeps their memory, so
+// a scanner that maps millions of events into one Observation allocates only while it grows.
 
 #include <cstdint>
 #include <map>
@@ -19,14 +21,15 @@
 
 #include "concord/base/timestamp.h"
 
-namespace concord::pattern {
+namespace concord::observe {
 
 enum class ValueKind : uint8_t { kNull, kBool, kInt, kFloat, kString, kArray, kObject };
 
 // JSON values stored flat. Values are added bottom-up (children before their container) and
-// never change. Integers that fit int64 are kInt; other numbers (fractions, exponents, integers
-// beyond int64) are kFloat. Object members keep their input order; a duplicated key is kept
-// twice and Find returns the first. Not thread-safe to build; safe to read from many threads.
+// never change until Clear(). Integers that fit int64 are kInt; other numbers (fractions,
+// exponents, integers beyond int64) are kFloat. Object members keep their input order; a duplicated
+// key is kept twice and Find returns the first. Not thread-safe to build; safe to read from many
+// threads.
 class ValueStore {
  public:
   using Id = uint32_t;
@@ -60,6 +63,9 @@ class ValueStore {
   // Bytes held (for limits).
   size_t memory_bytes() const;
 
+  // Removes every value, keeping the memory for reuse. Invalidates every Id.
+  void Clear();
+
  private:
   struct Node {
     ValueKind kind;
@@ -86,8 +92,8 @@ struct ObservedObject {
   // What references use to name it: the key in a STIX 2.0 "objects" dictionary ("0", "1", ...)
   // or the STIX 2.1 identifier ("file--<UUID>").
   std::string key;
-  std::string type;      // its "type" property
-  ValueStore::Id value;  // the object itself (a kObject) in Observation::values
+  std::string type;          // its "type" property
+  ValueStore::Id value = 0;  // the object itself (a kObject) in Observation::values
 };
 
 // One observed-data: STIX 2.1 section 4.14 (2.0: part 2, section 2.13). It stands for
@@ -101,20 +107,30 @@ class Observation {
   ValueStore values;  // the JSON of all objects
 
   // Adds an object (already in `values`). Keys are unique: a second object with the same key is
-  // not added and AddObject returns false.
-  bool AddObject(std::string key, std::string type, ValueStore::Id value);
+  // not added and AddObject returns false. Strings are copied.
+  bool AddObject(std::string_view key, std::string_view type, ValueStore::Id value);
 
   // The objects that object paths start from, in input order: for STIX 2.0 every entry of
   // "objects"; for STIX 2.1 the objects of object_refs and every object they reference,
-  // directly or through others.
-  const std::vector<ObservedObject>& objects() const { return objects_; }
+  // directly or through others. Valid until the next AddObject or Clear.
+  std::span<const ObservedObject> objects() const { return {objects_.data(), count_}; }
 
   // The object `key` names (a reference's value), or nullptr.
   const ObservedObject* FindObject(std::string_view key) const;
 
+  // Makes this an empty observation (no id, no objects, number_observed 1, times zero), keeping
+  // the memory of its strings, objects and values for reuse.
+  void Clear();
+
  private:
-  std::vector<ObservedObject> objects_;
-  std::map<std::string, size_t, std::less<>> by_key_;
+  // Observations of a few objects (every log event) are searched linearly; past this many
+  // objects, by_key_ indexes them.
+  static constexpr size_t kLinearObjects = 16;
+  size_t IndexOf(std::string_view key) const;  // count_ when absent
+
+  std::vector<ObservedObject> objects_;  // [0, count_) in use; the rest kept for reuse
+  size_t count_ = 0;
+  std::map<std::string, size_t, std::less<>> by_key_;  // only when count_ > kLinearObjects
 };
 
-}  // namespace concord::pattern
+}  // namespace concord::observe

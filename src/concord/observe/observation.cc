@@ -1,6 +1,6 @@
-#include "concord/pattern/observation.h"
+#include "concord/observe/observation.h"
 
-namespace concord::pattern {
+namespace concord::observe {
 
 ValueStore::Id ValueStore::Push(Node node) {
   nodes_.push_back(node);
@@ -75,16 +75,52 @@ size_t ValueStore::memory_bytes() const {
   return nodes_.size() * sizeof(Node) + children_.size() * sizeof(Child) + text_.size();
 }
 
-bool Observation::AddObject(std::string key, std::string type, ValueStore::Id value) {
-  if (by_key_.count(key) != 0) return false;
-  by_key_.emplace(key, objects_.size());
-  objects_.push_back(ObservedObject{std::move(key), std::move(type), value});
+void ValueStore::Clear() {
+  nodes_.clear();
+  children_.clear();
+  text_.clear();
+}
+
+size_t Observation::IndexOf(std::string_view key) const {
+  if (count_ <= kLinearObjects) {
+    for (size_t i = 0; i < count_; ++i) {
+      if (objects_[i].key == key) return i;
+    }
+    return count_;
+  }
+  auto it = by_key_.find(key);
+  return it == by_key_.end() ? count_ : it->second;
+}
+
+bool Observation::AddObject(std::string_view key, std::string_view type, ValueStore::Id value) {
+  if (IndexOf(key) != count_) return false;
+  if (count_ == objects_.size()) objects_.emplace_back();
+  ObservedObject& o = objects_[count_];
+  o.key.assign(key);  // assign keeps the string's capacity
+  o.type.assign(type);
+  o.value = value;
+  ++count_;
+  if (count_ == kLinearObjects + 1) {
+    for (size_t i = 0; i < count_; ++i) by_key_.emplace(objects_[i].key, i);
+  } else if (count_ > kLinearObjects + 1) {
+    by_key_.emplace(o.key, count_ - 1);
+  }
   return true;
 }
 
 const ObservedObject* Observation::FindObject(std::string_view key) const {
-  auto it = by_key_.find(key);
-  return it == by_key_.end() ? nullptr : &objects_[it->second];
+  const size_t i = IndexOf(key);
+  return i == count_ ? nullptr : &objects_[i];
 }
 
-}  // namespace concord::pattern
+void Observation::Clear() {
+  id.clear();
+  first_observed = Timestamp{};
+  last_observed = Timestamp{};
+  number_observed = 1;
+  values.Clear();
+  count_ = 0;
+  by_key_.clear();
+}
+
+}  // namespace concord::observe

@@ -1,0 +1,277 @@
+#include "concord/observe/builder.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+namespace concord::observe {
+namespace {
+
+bool Absent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
+
+ObservationBuilder::ObservationBuilder(Observation* out, Limits limits)
+    : out_(out), limits_(limits) {}
+
+void ObservationBuilder::Reset(Timestamp time) {
+  out_->Clear();
+  out_->first_observed = time;
+  out_->last_observed = time;
+  truncated_ = false;
+  value_bytes_ = 0;
+  keys_.clear();
+  members_.clear();
+  frames_.clear();
+}
+
+bool ObservationBuilder::Room(size_t bytes) {
+  if (value_bytes_ + bytes > limits_.max_value_bytes) {
+    truncated_ = true;
+    return false;
+  }
+  value_bytes_ += bytes;
+  return true;
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type,
+                                                           std::string_view value) {
+  const ValueStore& store = out_->values;
+  const std::span<const ObservedObject> objects = out_->objects();
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (objects[i].type != type) continue;
+    // Simple objects are written as {type, value}: member 1 is the value.
+    const ValueStore::Id object = objects[i].value;
+    if (store.size(object) == 2 && store.member_key(object, 1) == "value" &&
+        store.string_value(store.member_value(object, 1)) == value) {
+      return static_cast<Ref>(i);
+    }
+  }
+  if (objects.size() >= limits_.max_objects || !Room(type.size() + value.size() + 16)) {
+    truncated_ = true;
+    return kNoRef;
+  }
+  ValueStore& v = out_->values;
+  const ValueStore::Id t = v.AddString(type);
+  const ValueStore::Id s = v.AddString(value);
+  const std::pair<std::string_view, ValueStore::Id> members[] = {{"type", t}, {"value", s}};
+  const ValueStore::Id object = v.AddObject(members);
+  const Ref ref = static_cast<Ref>(objects.size());
+  key_text_ = KeyOf(ref);
+  out_->AddObject(key_text_, type, object);
+  return ref;
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddAddress(std::string_view text) {
+  if (text.size() < 2 || text.size() > 63) return kNoRef;
+  char buffer[64];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  unsigned char bytes[16];
+  if (text.find(':') == std::string_view::npos) {
+    if (inet_pton(AF_INET, buffer, bytes) != 1) return kNoRef;
+    return AddValueObject("ipv4-addr", text);  // inet_pton accepts only the canonical form
+  }
+  if (char* zone = std::strchr(buffer, '%')) *zone = '\0';
+  if (inet_pton(AF_INET6, buffer, bytes) != 1) return kNoRef;
+  char canonical[INET6_ADDRSTRLEN];
+  if (inet_ntop(AF_INET6, bytes, canonical, sizeof canonical) == nullptr) return kNoRef;
+  return AddValueObject("ipv6-addr", canonical);
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddDomainName(std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (Absent(name) || name.size() > 253) return kNoRef;
+  const Ref address = AddAddress(name);
+  if (address != kNoRef) return address;
+  scratch_text_.assign(name);
+  for (char& c : scratch_text_) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '/' || c == '@' || c == '\\') return kNoRef;
+    c = Lower(c);
+  }
+  return AddValueObject("domain-name", scratch_text_);
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddHost(std::string_view host) {
+  if (Absent(host)) return kNoRef;
+  if (host.front() == '[') {  // [v6]:port or [v6]
+    const size_t close = host.find(']');
+    if (close == std::string_view::npos) return kNoRef;
+    return AddAddress(host.substr(1, close - 1));
+  }
+  const size_t colon = host.find(':');
+  if (colon != std::string_view::npos && host.find(':', colon + 1) == std::string_view::npos) {
+    host = host.substr(0, colon);  // name:port or v4:port (a bare IPv6 has several colons)
+  }
+  return AddDomainName(host);
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddUrl(std::string_view url) {
+  if (Absent(url)) return kNoRef;
+  return AddValueObject("url", url);
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddEmailAddress(std::string_view address) {
+  const size_t open = address.rfind('<');
+  if (open != std::string_view::npos) {
+    const size_t close = address.find('>', open);
+    if (close == std::string_view::npos) return kNoRef;
+    address = address.substr(open + 1, close - open - 1);
+  }
+  while (!address.empty() && (address.front() == ' ' || address.front() == '\t')) {
+    address.remove_prefix(1);
+  }
+  while (!address.empty() && (address.back() == ' ' || address.back() == '\t')) {
+    address.remove_suffix(1);
+  }
+  const size_t at = address.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == address.size() || address.size() > 320) {
+    return kNoRef;
+  }
+  scratch_text_.assign(address);
+  for (size_t i = 0; i < scratch_text_.size(); ++i) {
+    const unsigned char u = static_cast<unsigned char>(scratch_text_[i]);
+    if (u <= 0x20 || u == 0x7f) return kNoRef;
+    if (i > at) scratch_text_[i] = Lower(scratch_text_[i]);
+  }
+  return AddValueObject("email-addr", scratch_text_);
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddMacAddress(std::string_view mac) {
+  if (mac.size() != 17) return kNoRef;
+  scratch_text_.assign(mac);
+  for (size_t i = 0; i < 17; ++i) {
+    char& c = scratch_text_[i];
+    if (i % 3 == 2) {
+      if (c != ':' && c != '-') return kNoRef;
+      c = ':';
+    } else {
+      c = Lower(c);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return kNoRef;
+    }
+  }
+  return AddValueObject("mac-addr", scratch_text_);
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddSimple(std::string_view type,
+                                                      std::string_view value) {
+  if (Absent(value) || type.empty()) return kNoRef;
+  return AddValueObject(type, value);
+}
+
+void ObservationBuilder::AddMember(std::string_view key, ValueStore::Id value) {
+  const uint32_t offset = static_cast<uint32_t>(keys_.size());
+  keys_.append(key);
+  members_.push_back(Member{offset, static_cast<uint32_t>(key.size()), value});
+}
+
+void ObservationBuilder::Begin(std::string_view type) {
+  frames_.clear();
+  members_.clear();
+  keys_.clear();
+  frames_.push_back(Frame{0, 0, 0});
+  value_bytes_ += type.size();
+  AddMember("type", out_->values.AddString(type));
+}
+
+void ObservationBuilder::BeginObject(std::string_view key) {
+  const uint32_t offset = static_cast<uint32_t>(keys_.size());
+  keys_.append(key);
+  frames_.push_back(Frame{members_.size(), offset, static_cast<uint32_t>(key.size())});
+}
+
+ValueStore::Id ObservationBuilder::CloseFrame() {
+  const Frame frame = frames_.back();
+  frames_.pop_back();
+  scratch_members_.clear();
+  for (size_t i = frame.first_member; i < members_.size(); ++i) {
+    const Member& m = members_[i];
+    scratch_members_.emplace_back(std::string_view(keys_).substr(m.key_offset, m.key_length),
+                                  m.value);
+  }
+  members_.resize(frame.first_member);
+  return out_->values.AddObject(scratch_members_);
+}
+
+void ObservationBuilder::EndObject() {
+  const Frame frame = frames_.back();
+  if (members_.size() == frame.first_member) {  // empty: not written
+    frames_.pop_back();
+    return;
+  }
+  const ValueStore::Id object = CloseFrame();
+  members_.push_back(Member{frame.key_offset, frame.key_length, object});
+}
+
+void ObservationBuilder::String(std::string_view key, std::string_view value) {
+  if (!Room(key.size() + value.size())) return;
+  AddMember(key, out_->values.AddString(value));
+}
+
+void ObservationBuilder::OptionalString(std::string_view key, std::string_view value) {
+  if (!Absent(value)) String(key, value);
+}
+
+void ObservationBuilder::Int(std::string_view key, int64_t value) {
+  if (!Room(key.size() + 8)) return;
+  AddMember(key, out_->values.AddInt(value));
+}
+
+void ObservationBuilder::Bool(std::string_view key, bool value) {
+  if (!Room(key.size() + 1)) return;
+  AddMember(key, out_->values.AddBool(value));
+}
+
+void ObservationBuilder::Time(std::string_view key, Timestamp value) {
+  const int digits = value.nanos % 1000000 == 0 ? 3 : value.nanos % 1000 == 0 ? 6 : 9;
+  String(key, FormatTimestamp(value, digits));
+}
+
+void ObservationBuilder::Reference(std::string_view key, Ref ref) {
+  if (ref == kNoRef) return;
+  key_text_ = KeyOf(ref);
+  String(key, key_text_);
+}
+
+void ObservationBuilder::References(std::string_view key, std::span<const Ref> refs) {
+  scratch_ids_.clear();
+  for (Ref r : refs) {
+    if (r == kNoRef) continue;
+    key_text_ = KeyOf(r);
+    if (!Room(key_text_.size())) break;
+    scratch_ids_.push_back(out_->values.AddString(key_text_));
+  }
+  if (scratch_ids_.empty() || !Room(key.size())) return;
+  AddMember(key, out_->values.AddArray(scratch_ids_));
+}
+
+void ObservationBuilder::Strings(std::string_view key, std::span<const std::string_view> values) {
+  scratch_ids_.clear();
+  for (std::string_view s : values) {
+    if (!Room(s.size())) break;
+    scratch_ids_.push_back(out_->values.AddString(s));
+  }
+  if (scratch_ids_.empty() || !Room(key.size())) return;
+  AddMember(key, out_->values.AddArray(scratch_ids_));
+}
+
+ObservationBuilder::Ref ObservationBuilder::End() {
+  while (frames_.size() > 1) EndObject();  // forgiving: close what the adapter left open
+  if (frames_.empty()) return kNoRef;
+  // The type is member 0 of the top frame; copied, as CloseFrame may move the store's text.
+  scratch_text_.assign(out_->values.string_value(members_.front().value));
+  const ValueStore::Id object = CloseFrame();
+  if (out_->objects().size() >= limits_.max_objects) {
+    truncated_ = true;
+    return kNoRef;
+  }
+  const Ref ref = static_cast<Ref>(out_->objects().size());
+  key_text_ = KeyOf(ref);
+  out_->AddObject(key_text_, scratch_text_, object);
+  return ref;
+}
+
+}  // namespace concord::observe
