@@ -1,5 +1,7 @@
 #include "concord/base/timestamp.h"
 
+#include <cstring>
+
 #include <cstdio>
 
 namespace concord {
@@ -165,17 +167,40 @@ std::string FormatTimestamp(const Timestamp& t, int fraction_digits) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d",
-                        static_cast<long long>(y), m, d, static_cast<int>(rem / 3600),
-                        static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
-  std::string out(buf, static_cast<size_t>(n));
-  if (fraction_digits > 0) {
-    char frac[16];
-    std::snprintf(frac, sizeof frac, "%09d", t.nanos);
-    out += '.';
-    out.append(frac, static_cast<size_t>(fraction_digits));
+  // Written digit by digit: this runs for every event a scan maps (no snprintf, no locale).
+  char buf[40];
+  size_t n = 0;
+  auto put = [&](uint64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      buf[n + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    n += static_cast<size_t>(width);
+  };
+  if (y < 0 || y > 9999) {  // outside RFC 3339; kept readable
+    const std::string year = std::to_string(y);
+    std::memcpy(buf, year.data(), year.size());
+    n = year.size();
+  } else {
+    put(static_cast<uint64_t>(y), 4);
   }
+  buf[n++] = '-';
+  put(m, 2);
+  buf[n++] = '-';
+  put(d, 2);
+  buf[n++] = 'T';
+  put(static_cast<uint64_t>(rem / 3600), 2);
+  buf[n++] = ':';
+  put(static_cast<uint64_t>(rem / 60 % 60), 2);
+  buf[n++] = ':';
+  put(static_cast<uint64_t>(rem % 60), 2);
+  if (fraction_digits > 0) {
+    buf[n++] = '.';
+    uint64_t nanos = static_cast<uint64_t>(t.nanos < 0 ? 0 : t.nanos);
+    for (int i = fraction_digits; i < 9; ++i) nanos /= 10;
+    put(nanos, fraction_digits);
+  }
+  std::string out(buf, n);
   out += 'Z';
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cstring>
 
 namespace concord::observe {
@@ -12,6 +13,12 @@ bool Absent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
+
+void ObservationBuilder::SetKeyText(Ref ref) {
+  char digits[16];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, ref);
+  key_text_.assign(digits, end);
+}
 
 ObservationBuilder::ObservationBuilder(Observation* out, Limits limits)
     : out_(out), limits_(limits) {}
@@ -59,8 +66,8 @@ ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type
   const std::pair<std::string_view, ValueStore::Id> members[] = {{"type", t}, {"value", s}};
   const ValueStore::Id object = v.AddObject(members);
   const Ref ref = static_cast<Ref>(objects.size());
-  key_text_ = KeyOf(ref);
-  out_->AddObject(key_text_, type, object);
+  SetKeyText(ref);
+  out_->AppendObject(key_text_, type, object);
   return ref;
 }
 
@@ -76,6 +83,12 @@ ObservationBuilder::Ref ObservationBuilder::AddAddress(std::string_view text) {
   }
   if (char* zone = std::strchr(buffer, '%')) *zone = '\0';
   if (inet_pton(AF_INET6, buffer, bytes) != 1) return kNoRef;
+  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(bytes, kMapped, sizeof kMapped) == 0) {  // ::ffff:a.b.c.d is IPv4
+    char v4[INET_ADDRSTRLEN];
+    if (inet_ntop(AF_INET, bytes + 12, v4, sizeof v4) == nullptr) return kNoRef;
+    return AddValueObject("ipv4-addr", v4);
+  }
   char canonical[INET6_ADDRSTRLEN];
   if (inet_ntop(AF_INET6, bytes, canonical, sizeof canonical) == nullptr) return kNoRef;
   return AddValueObject("ipv6-addr", canonical);
@@ -232,7 +245,7 @@ void ObservationBuilder::Time(std::string_view key, Timestamp value) {
 
 void ObservationBuilder::Reference(std::string_view key, Ref ref) {
   if (ref == kNoRef) return;
-  key_text_ = KeyOf(ref);
+  SetKeyText(ref);
   String(key, key_text_);
 }
 
@@ -240,7 +253,7 @@ void ObservationBuilder::References(std::string_view key, std::span<const Ref> r
   scratch_ids_.clear();
   for (Ref r : refs) {
     if (r == kNoRef) continue;
-    key_text_ = KeyOf(r);
+    SetKeyText(r);
     if (!Room(key_text_.size())) break;
     scratch_ids_.push_back(out_->values.AddString(key_text_));
   }
@@ -261,6 +274,11 @@ void ObservationBuilder::Strings(std::string_view key, std::span<const std::stri
 ObservationBuilder::Ref ObservationBuilder::End() {
   while (frames_.size() > 1) EndObject();  // forgiving: close what the adapter left open
   if (frames_.empty()) return kNoRef;
+  if (frames_.size() == 1 && members_.size() == 1) {  // only "type": nothing was observed
+    frames_.clear();
+    members_.clear();
+    return kNoRef;
+  }
   // The type is member 0 of the top frame; copied, as CloseFrame may move the store's text.
   scratch_text_.assign(out_->values.string_value(members_.front().value));
   const ValueStore::Id object = CloseFrame();
@@ -269,8 +287,8 @@ ObservationBuilder::Ref ObservationBuilder::End() {
     return kNoRef;
   }
   const Ref ref = static_cast<Ref>(out_->objects().size());
-  key_text_ = KeyOf(ref);
-  out_->AddObject(key_text_, scratch_text_, object);
+  SetKeyText(ref);
+  out_->AppendObject(key_text_, scratch_text_, object);
   return ref;
 }
 

@@ -62,8 +62,9 @@ class ObservationBuilder {
 
   // ---- Simple objects {type, value}; each returns the object, existing or new, or kNoRef.
 
-  // ipv4-addr or ipv6-addr, by syntax (an IPv4-mapped IPv6 address stays ipv6-addr). A trailing
-  // IPv6 zone ("%eth0") is dropped. kNoRef for anything that is not an address.
+  // ipv4-addr or ipv6-addr, by syntax; an IPv4-mapped IPv6 address (::ffff:192.0.2.1) is the
+  // IPv4 address it maps, so an IPv4 indicator finds it. A trailing IPv6 zone ("%eth0") is
+  // dropped. kNoRef for anything that is not an address.
   Ref AddAddress(std::string_view text);
   // domain-name. Lower-cased (ASCII), one trailing dot removed. kNoRef when empty, "-", longer
   // than 253 bytes, or containing characters no DNS name has in logs (space, control, '/', '@').
@@ -110,8 +111,8 @@ class ObservationBuilder {
   void Reference(std::string_view key, Ref ref);
   void References(std::string_view key, std::span<const Ref> refs);  // kNoRef entries skipped
   void Strings(std::string_view key, std::span<const std::string_view> values);
-  // Ends the top-level object and adds it to the observation. Returns kNoRef when a limit
-  // dropped it. REQUIRES: every BeginObject was ended.
+  // Ends the top-level object and adds it to the observation. Returns kNoRef, adding nothing,
+  // when the object has no member but its type, or when a limit dropped it.
   Ref End();
 
   // The text of a key as written into references ("0", "1", ...). For tests and explanations.
@@ -129,6 +130,7 @@ class ObservationBuilder {
     uint32_t key_length;
   };
   Ref AddValueObject(std::string_view type, std::string_view value);
+  void SetKeyText(Ref ref);  // key_text_ = KeyOf(ref), without allocating
   bool Room(size_t bytes);
   void AddMember(std::string_view key, ValueStore::Id value);
   ValueStore::Id CloseFrame();

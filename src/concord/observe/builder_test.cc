@@ -40,6 +40,9 @@ TEST_F(BuilderTest, AddressesAreTypedAndCanonical) {
   EXPECT_EQ(o_.objects()[v6].type, "ipv6-addr");
   EXPECT_EQ(ValueOf(o_, v6), "2001:db8::1");
   EXPECT_EQ(ValueOf(o_, b_.AddAddress("fe80::1%eth0")), "fe80::1");
+  const Ref mapped = b_.AddAddress("::ffff:192.0.2.77");
+  EXPECT_EQ(o_.objects()[mapped].type, "ipv4-addr");
+  EXPECT_EQ(ValueOf(o_, mapped), "192.0.2.77");
   for (const char* bad :
        {"", "-", "1.2.3", "01.2.3.4", "1.2.3.256", "evil.example", "::g", "1.2.3.4 "}) {
     EXPECT_EQ(b_.AddAddress(bad), kNoRef) << bad;
@@ -117,6 +120,13 @@ TEST_F(BuilderTest, CompositeObjectsReferenceOthersAndSkipAbsentMembers) {
             "e7eca2baf4458d095b7f45da28c16c34");
 }
 
+TEST_F(BuilderTest, AnObjectWithNothingButItsTypeIsNotAdded) {
+  b_.Begin("file");
+  b_.OptionalString("name", "-");
+  EXPECT_EQ(b_.End(), kNoRef);
+  EXPECT_TRUE(o_.objects().empty());
+}
+
 TEST_F(BuilderTest, LimitsDropObjectsAndSayTheyDid) {
   Observation o;
   ObservationBuilder b(&o, ObservationBuilder::Limits{.max_objects = 3, .max_value_bytes = 1000});
@@ -134,6 +144,7 @@ TEST_F(BuilderTest, LimitsDropObjectsAndSayTheyDid) {
   b.Reset(Timestamp{});
   EXPECT_FALSE(b.truncated());
   b.Begin("artifact");
+  b.String("mime_type", "application/zip");
   b.String("payload_bin", std::string(2000, 'A'));
   const Ref r = b.End();
   ASSERT_NE(r, kNoRef);

@@ -2,43 +2,51 @@
 
 namespace concord::observe {
 
-ValueStore::Id ValueStore::Push(Node node) {
-  nodes_.push_back(node);
-  return static_cast<Id>(nodes_.size() - 1);
-}
-
 uint32_t ValueStore::AddText(std::string_view s) {
   const uint32_t offset = static_cast<uint32_t>(text_.size());
   text_.append(s);
   return offset;
 }
 
-ValueStore::Id ValueStore::AddNull() { return Push(Node{.kind = ValueKind::kNull}); }
+// Designated initializers cannot name the anonymous union's members without warnings, so nodes
+// are filled in field by field.
+ValueStore::Node ValueStore::MakeNode(ValueKind kind, uint32_t offset, uint32_t length) {
+  Node n{};
+  n.kind = kind;
+  n.offset = offset;
+  n.length = length;
+  return n;
+}
+
+ValueStore::Id ValueStore::AddNull() { return Push(MakeNode(ValueKind::kNull)); }
 
 ValueStore::Id ValueStore::AddBool(bool value) {
-  return Push(Node{.kind = ValueKind::kBool, .int_value = value ? 1 : 0});
+  Node n = MakeNode(ValueKind::kBool);
+  n.int_value = value ? 1 : 0;
+  return Push(n);
 }
 
 ValueStore::Id ValueStore::AddInt(int64_t value) {
-  return Push(Node{.kind = ValueKind::kInt, .int_value = value});
+  Node n = MakeNode(ValueKind::kInt);
+  n.int_value = value;
+  return Push(n);
 }
 
 ValueStore::Id ValueStore::AddFloat(double value) {
-  return Push(Node{.kind = ValueKind::kFloat, .float_value = value});
+  Node node = MakeNode(ValueKind::kFloat);
+  node.float_value = value;
+  return Push(node);
 }
 
 ValueStore::Id ValueStore::AddString(std::string_view value) {
   const uint32_t offset = AddText(value);
-  return Push(Node{
-      .kind = ValueKind::kString, .offset = offset, .length = static_cast<uint32_t>(value.size())});
+  return Push(MakeNode(ValueKind::kString, offset, static_cast<uint32_t>(value.size())));
 }
 
 ValueStore::Id ValueStore::AddArray(std::span<const Id> elements) {
   const uint32_t offset = static_cast<uint32_t>(children_.size());
   for (Id e : elements) children_.push_back(Child{.value = e});
-  return Push(Node{.kind = ValueKind::kArray,
-                   .offset = offset,
-                   .length = static_cast<uint32_t>(elements.size())});
+  return Push(MakeNode(ValueKind::kArray, offset, static_cast<uint32_t>(elements.size())));
 }
 
 ValueStore::Id ValueStore::AddObject(std::span<const std::pair<std::string_view, Id>> members) {
@@ -48,9 +56,7 @@ ValueStore::Id ValueStore::AddObject(std::span<const std::pair<std::string_view,
     children_.push_back(Child{
         .key_offset = key_offset, .key_length = static_cast<uint32_t>(key.size()), .value = value});
   }
-  return Push(Node{.kind = ValueKind::kObject,
-                   .offset = offset,
-                   .length = static_cast<uint32_t>(members.size())});
+  return Push(MakeNode(ValueKind::kObject, offset, static_cast<uint32_t>(members.size())));
 }
 
 std::string_view ValueStore::string_value(Id id) const {
@@ -94,6 +100,11 @@ size_t Observation::IndexOf(std::string_view key) const {
 
 bool Observation::AddObject(std::string_view key, std::string_view type, ValueStore::Id value) {
   if (IndexOf(key) != count_) return false;
+  AppendObject(key, type, value);
+  return true;
+}
+
+void Observation::AppendObject(std::string_view key, std::string_view type, ValueStore::Id value) {
   if (count_ == objects_.size()) objects_.emplace_back();
   ObservedObject& o = objects_[count_];
   o.key.assign(key);  // assign keeps the string's capacity
@@ -105,7 +116,6 @@ bool Observation::AddObject(std::string_view key, std::string_view type, ValueSt
   } else if (count_ > kLinearObjects + 1) {
     by_key_.emplace(o.key, count_ - 1);
   }
-  return true;
 }
 
 const ObservedObject* Observation::FindObject(std::string_view key) const {

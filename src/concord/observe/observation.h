@@ -71,15 +71,21 @@ class ValueStore {
     ValueKind kind;
     uint32_t offset = 0;  // kString: into text_; kArray, kObject: into children_
     uint32_t length = 0;  // kString: bytes; kArray, kObject: elements or members
-    int64_t int_value = 0;
-    double float_value = 0;
+    union {
+      int64_t int_value = 0;  // kBool (0 or 1), kInt
+      double float_value;     // kFloat
+    };
   };
   struct Child {
     uint32_t key_offset = 0;  // into text_ (objects only)
     uint32_t key_length = 0;
     Id value = 0;
   };
-  Id Push(Node node);
+  static Node MakeNode(ValueKind kind, uint32_t offset = 0, uint32_t length = 0);
+  Id Push(const Node& node) {  // inline: adapters add a few dozen values per event
+    nodes_.push_back(node);
+    return static_cast<Id>(nodes_.size() - 1);
+  }
   uint32_t AddText(std::string_view s);
 
   std::vector<Node> nodes_;
@@ -109,6 +115,9 @@ class Observation {
   // Adds an object (already in `values`). Keys are unique: a second object with the same key is
   // not added and AddObject returns false. Strings are copied.
   bool AddObject(std::string_view key, std::string_view type, ValueStore::Id value);
+  // AddObject without the uniqueness check, for callers that make keys unique themselves
+  // (ObservationBuilder). REQUIRES: no object of this observation has `key`.
+  void AppendObject(std::string_view key, std::string_view type, ValueStore::Id value);
 
   // The objects that object paths start from, in input order: for STIX 2.0 every entry of
   // "objects"; for STIX 2.1 the objects of object_refs and every object they reference,

@@ -1,7 +1,7 @@
 #pragma once
 
 // IPv4 and IPv6 addresses and CIDR blocks for ISSUBSET and ISSUPERSET (STIX 2.1 section 9,
-// comparison operators). Internal to the pattern module.
+// comparison operators). Also used by detect (warning lists, explanations).
 
 #include <array>
 #include <cstdint>

@@ -50,17 +50,27 @@ void StreamMatcher::EnforceTotalCap() {
   }
 }
 
-void StreamMatcher::Feed(const observe::Observation& observation, std::vector<StreamMatch>* matches) {
-  const Impl& m = set_.impl();
-  const uint64_t sequence = stats_.observations++;
-  if (!have_watermark_ || watermark_ < observation.last_observed) {
-    watermark_ = observation.last_observed;
-    have_watermark_ = true;
-  }
+void StreamMatcher::Feed(const observe::Observation& observation,
+                         std::vector<StreamMatch>* matches) {
   exhausted_.clear();
   matcher_.MatchExpressions(observation, &expressions_, &exhausted_);
-  stats_.exhausted += exhausted_.size();
-  std::sort(expressions_.begin(), expressions_.end(),
+  const ObsTimes times{observation.first_observed, observation.last_observed,
+                       observation.number_observed};
+  FeedMatched(times, &expressions_, exhausted_.size(), matches);
+}
+
+void StreamMatcher::FeedMatched(const ObsTimes& now,
+                                std::vector<Matcher::ExpressionMatch>* expressions_in,
+                                size_t exhausted, std::vector<StreamMatch>* matches) {
+  const Impl& m = set_.impl();
+  std::vector<Matcher::ExpressionMatch>& expressions = *expressions_in;
+  const uint64_t sequence = stats_.observations++;
+  if (!have_watermark_ || watermark_ < now.last) {
+    watermark_ = now.last;
+    have_watermark_ = true;
+  }
+  stats_.exhausted += exhausted;
+  std::sort(expressions.begin(), expressions.end(),
             [](const Matcher::ExpressionMatch& a, const Matcher::ExpressionMatch& b) {
               return std::tie(a.entry, a.leaf) < std::tie(b.entry, b.leaf);
             });
@@ -68,25 +78,23 @@ void StreamMatcher::Feed(const observe::Observation& observation, std::vector<St
     matches->push_back(StreamMatch{m.entries[entry].user_index, entry, sequence});
     ++stats_.matches;
   };
-  for (const Matcher::ExpressionMatch& x : expressions_) {
+  for (const Matcher::ExpressionMatch& x : expressions) {
     if (m.entries[x.entry].kind == Impl::EntryKind::kSingle) report(x.entry);
   }
   const CombineLimits limits{.max_bindings = m.limits.max_bindings,
                              .max_steps = m.limits.max_combine_steps};
-  const ObsTimes now{observation.first_observed, observation.last_observed,
-                     observation.number_observed};
   const __int128 watermark = Nanos(watermark_);
-  for (size_t i = 0; i < expressions_.size();) {
-    const uint32_t entry = expressions_[i].entry;
+  for (size_t i = 0; i < expressions.size();) {
+    const uint32_t entry = expressions[i].entry;
     size_t j = i;
-    while (j < expressions_.size() && expressions_[j].entry == entry) ++j;
+    while (j < expressions.size() && expressions[j].entry == entry) ++j;
     if (m.entries[entry].kind != Impl::EntryKind::kMulti) {
       i = j;
       continue;
     }
     const ObsProgram& program = m.programs[m.entries[entry].program];
     Item item{sequence, now, {}};
-    for (size_t k = i; k < j; ++k) item.leaves.push_back(expressions_[k].leaf);
+    for (size_t k = i; k < j; ++k) item.leaves.push_back(expressions[k].leaf);
     i = j;
 
     Window& w = windows_[entry];

@@ -36,9 +36,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "concord/observe/observation.h"
 #include "concord/pattern/engine/combiner.h"
 #include "concord/pattern/engine/pattern_set.h"
-#include "concord/observe/observation.h"
 
 namespace concord::pattern::engine {
 
@@ -77,6 +77,13 @@ class StreamMatcher {
   // Matches the next observation of the stream and appends the matches it completes to
   // `*matches` (single-observation patterns first, then the others, each in entry order).
   void Feed(const observe::Observation& observation, std::vector<StreamMatch>* matches);
+
+  // Feed for a caller that has already matched the observation's expressions itself, with
+  // Matcher::MatchExpressions over the same set (possibly on another thread): `times` are the
+  // observation's, `expressions` what MatchExpressions gave (any order; reordered here), and
+  // `exhausted` how many entries it gave up on. The result is that of Feed.
+  void FeedMatched(const ObsTimes& times, std::vector<Matcher::ExpressionMatch>* expressions,
+                   size_t exhausted, std::vector<StreamMatch>* matches);
 
   const StreamStats& stats() const { return stats_; }
 
