@@ -1,0 +1,102 @@
+#include "concord/ingest/event_mapper.h"
+
+#include <string>
+#include <vector>
+
+#include "concord/ingest/adapters.h"
+#include "concord/json/document.h"
+
+namespace concord::ingest {
+
+struct EventMapper::State {
+  explicit State(const IngestLimits& limits)
+      : parser(json::Limits{.max_value_bytes = limits.max_line_bytes,
+                            .max_depth = limits.max_depth}) {}
+  json::Parser parser;
+  std::vector<std::string_view> values;  // TSV fields of the current line
+};
+
+EventMapper::EventMapper(IngestLimits limits) : state_(std::make_unique<State>(limits)) {}
+EventMapper::~EventMapper() = default;
+
+namespace {
+
+// The field whose presence says a JSON event is of `format`.
+Status CheckMarker(json::ObjectView event, LogFormat format) {
+  auto has = [&](const char* key) { return !event[key].error(); };
+  switch (format) {
+    case LogFormat::kZeekJson:
+      if (has("ts")) return Status::Ok();
+      return InvalidArgument("no 'ts' field: not a Zeek event (did the log change format?)");
+    case LogFormat::kSuricataEve:
+      if (has("event_type")) return Status::Ok();
+      return InvalidArgument(
+          "no 'event_type' field: not a Suricata EVE event (did the log change format?)");
+    case LogFormat::kSysmonEcs:
+      if (has("winlog") || has("event") || has("@timestamp")) return Status::Ok();
+      return InvalidArgument(
+          "no 'winlog', 'event' or '@timestamp' field: not an ECS event (did the log change "
+          "format?)");
+    case LogFormat::kSysmonFlat:
+      if (has("EventID")) return Status::Ok();
+      return InvalidArgument("no 'EventID' field: not a Sysmon event (did the log change format?)");
+    default:
+      return InvalidArgument("the log's format is not known");
+  }
+}
+
+}  // namespace
+
+Status EventMapper::Map(const LogContext& context, std::string_view line,
+                        observe::ObservationBuilder* builder) {
+  if (context.format == LogFormat::kZeekTsv) {
+    if (!line.empty() && line.front() == '{') {
+      return InvalidArgument("a JSON line in a Zeek TSV log (did the log change format?)");
+    }
+    if (context.fields.empty()) {
+      return InvalidArgument("an event before the log's '#fields' header");
+    }
+    std::vector<std::string_view>& values = state_->values;
+    values.clear();
+    size_t from = 0;
+    while (values.size() <= context.fields.size()) {
+      const size_t at = line.find(context.separator, from);
+      values.push_back(line.substr(from, at == std::string_view::npos ? line.npos : at - from));
+      if (at == std::string_view::npos) break;
+      from = at + 1;
+    }
+    if (values.size() != context.fields.size()) {
+      return InvalidArgument(
+          std::to_string(values.size() > context.fields.size() ? context.fields.size() + 1
+                                                               : values.size()) +
+          (values.size() > context.fields.size() ? " or more" : "") +
+          " fields where '#fields' has " + std::to_string(context.fields.size()) +
+          " (a truncated or mixed line?)");
+    }
+    return MapZeekTsv(values, context, builder);
+  }
+
+  Result<json::Element> parsed = state_->parser.Parse(line);
+  if (!parsed.ok()) {
+    return Status(parsed.status().code(), "not complete JSON: " + parsed.status().message());
+  }
+  json::ObjectView event;
+  if (parsed->get_object().get(event) != simdjson::SUCCESS) {
+    return InvalidArgument("a JSON value that is not an object");
+  }
+  CONCORD_RETURN_IF_ERROR(CheckMarker(event, context.format));
+  switch (context.format) {
+    case LogFormat::kZeekJson:
+      return MapZeekJson(event, context, builder);
+    case LogFormat::kSuricataEve:
+      return MapSuricataEve(event, builder);
+    case LogFormat::kSysmonEcs:
+      return MapSysmonEcs(event, builder);
+    case LogFormat::kSysmonFlat:
+      return MapSysmonFlat(event, builder);
+    default:
+      return InvalidArgument("the log's format is not known");
+  }
+}
+
+}  // namespace concord::ingest

@@ -1,0 +1,49 @@
+#pragma once
+
+// Maps one line of a log into one observation: the entry point of the ingest module.
+//
+//   line --(JSON: json::Parser; TSV: split by the header)--> the source's adapter
+//        --(observe::ObservationBuilder)--> Observation
+//
+// The adapters (adapters.h, one file per source) decide what each field means; docs/mappings.md
+// writes their mappings down.
+
+#include <memory>
+#include <string_view>
+
+#include "concord/base/status.h"
+#include "concord/ingest/log_context.h"
+#include "concord/observe/builder.h"
+
+namespace concord::ingest {
+
+struct IngestLimits {
+  // The longest event line accepted (longer ones are skipped by the line reader).
+  size_t max_line_bytes = size_t{1} << 20;
+  // JSON nesting allowed in one event.
+  size_t max_depth = 32;
+};
+
+// Not thread-safe: one EventMapper per thread (it holds a JSON parser's buffers).
+class EventMapper {
+ public:
+  explicit EventMapper(IngestLimits limits = {});
+  ~EventMapper();
+  EventMapper(const EventMapper&) = delete;
+  EventMapper& operator=(const EventMapper&) = delete;
+
+  // Maps `line`, an event of a log whose header is `context`, into `builder`'s observation
+  // (which it resets). Returns OK, or why the event is skipped, as a sentence without position
+  // (the caller adds file and line): "not complete JSON: byte 57: ...", "no 'ts' field: not a
+  // Zeek event (did the log change format?)", "field 'id.orig_p': expected a number",
+  // "invalid UTF-8". REQUIRES: context.format is known and `line` is not a header ('#') line of
+  // a Zeek TSV log.
+  Status Map(const LogContext& context, std::string_view line,
+             observe::ObservationBuilder* builder);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace concord::ingest

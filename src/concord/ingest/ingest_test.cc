@@ -1,0 +1,157 @@
+// Format recognition, log timestamps, the Zeek TSV header and the LogReader.
+
+#include <gtest/gtest.h>
+
+#include "concord/ingest/event_mapper.h"
+#include "concord/ingest/log_context.h"
+#include "concord/ingest/log_format.h"
+#include "concord/ingest/log_reader.h"
+#include "concord/ingest/log_time.h"
+
+namespace concord::ingest {
+namespace {
+
+TEST(LogFormatTest, RecognisesEachSourceFromOneLine) {
+  EXPECT_EQ(DetectLogFormat("#separator \\x09"), LogFormat::kZeekTsv);
+  EXPECT_EQ(DetectLogFormat(R"({"ts":1600000000.1,"uid":"C1","id.orig_h":"10.0.0.1"})"),
+            LogFormat::kZeekJson);
+  EXPECT_EQ(DetectLogFormat(R"({"ts":"2020-09-28T12:00:00Z","id_orig_h":"10.0.0.1"})"),
+            LogFormat::kZeekJson);
+  EXPECT_EQ(DetectLogFormat(R"({"timestamp":"2021-05-01T10:00:00.1+0000","event_type":"dns"})"),
+            LogFormat::kSuricataEve);
+  EXPECT_EQ(DetectLogFormat(R"({"@timestamp":"2021-05-01T10:00:00Z","event":{"code":1},)"
+                            R"("winlog":{}})"),
+            LogFormat::kSysmonEcs);
+  EXPECT_EQ(DetectLogFormat(R"({"EventID":1,"Image":"C:\\x.exe"})"), LogFormat::kSysmonFlat);
+  for (const char* unknown : {"", "# comment", "plain text", "{\"type\":\"bundle\"}", "[1,2]",
+                              R"({"tsx":1,"uid":"C"})"}) {
+    EXPECT_EQ(DetectLogFormat(unknown), LogFormat::kUnknown) << unknown;
+  }
+}
+
+TEST(LogFormatTest, NamesRoundTrip) {
+  for (LogFormat f : {LogFormat::kZeekJson, LogFormat::kZeekTsv, LogFormat::kSuricataEve,
+                      LogFormat::kSysmonEcs, LogFormat::kSysmonFlat}) {
+    EXPECT_EQ(*ParseLogFormat(LogFormatName(f)), f);
+  }
+  EXPECT_EQ(*ParseLogFormat("eve"), LogFormat::kSuricataEve);
+  EXPECT_FALSE(ParseLogFormat("pcap").ok());
+}
+
+TEST(LogTimeTest, EpochSeconds) {
+  EXPECT_EQ(*ParseEpochSeconds("1600000000.123456"), (Timestamp{1600000000, 123456000}));
+  EXPECT_EQ(*ParseEpochSeconds("1600000000"), (Timestamp{1600000000, 0}));
+  EXPECT_EQ(*TimeFromEpochSeconds(1600000000.123456), (Timestamp{1600000000, 123456000}));
+  EXPECT_EQ(*TimeFromEpochSeconds(1600000000.9999999), (Timestamp{1600000001, 0}));
+  for (const char* bad : {"", "abc", "1.", ".5", "-1", "1e9", "99999999999999999999"}) {
+    EXPECT_FALSE(ParseEpochSeconds(bad).ok()) << bad;
+  }
+  EXPECT_FALSE(TimeFromEpochSeconds(-1).ok());
+  EXPECT_FALSE(TimeFromEpochSeconds(1e300).ok());
+  EXPECT_FALSE(TimeFromEpochSeconds(std::numeric_limits<double>::quiet_NaN()).ok());
+}
+
+TEST(LogTimeTest, CalendarTimesAsLogsWriteThem) {
+  const Timestamp t{1619863200, 123456000};  // 2021-05-01T10:00:00.123456Z
+  EXPECT_EQ(*ParseLogTime("2021-05-01T10:00:00.123456+0000"), t);
+  EXPECT_EQ(*ParseLogTime("2021-05-01T10:00:00.123456Z"), t);
+  EXPECT_EQ(*ParseLogTime("2021-05-01T12:00:00.123456+02:00"), t);
+  EXPECT_EQ(*ParseLogTime("2021-05-01T12:00:00.123456+0200"), t);
+  EXPECT_EQ(*ParseLogTime("2021-05-01 10:00:00.123456"), t);
+  EXPECT_EQ(*ParseLogTime("2021-05-01T10:00:00Z"), (Timestamp{1619863200, 0}));
+  for (const char* bad : {"", "2021-05-01", "2021-13-01T10:00:00Z", "yesterday at noon",
+                          "2021-05-01T10:00:00+2", "2021-05-01T10:00:00.Z"}) {
+    EXPECT_FALSE(ParseLogTime(bad).ok()) << bad;
+  }
+}
+
+TEST(LogContextTest, ZeekHeader) {
+  LogContext c;
+  ASSERT_TRUE(ApplyZeekHeaderLine("#separator \\x09", &c).ok());
+  EXPECT_EQ(c.separator, '\t');
+  ASSERT_TRUE(ApplyZeekHeaderLine("#set_separator\t;", &c).ok());
+  ASSERT_TRUE(ApplyZeekHeaderLine("#path\tdns", &c).ok());
+  ASSERT_TRUE(ApplyZeekHeaderLine("#fields\tts\tuid\tquery", &c).ok());
+  ASSERT_TRUE(ApplyZeekHeaderLine("#types\ttime\tstring\tstring", &c).ok());
+  ASSERT_TRUE(ApplyZeekHeaderLine("#open\t2020-01-01-00-00-00", &c).ok());
+  EXPECT_EQ(c.set_separator, ";");
+  EXPECT_EQ(c.zeek_path, "dns");
+  EXPECT_EQ(c.fields, (std::vector<std::string>{"ts", "uid", "query"}));
+  EXPECT_EQ(c.types.size(), 3u);
+  EXPECT_FALSE(ApplyZeekHeaderLine("#separator", &c).ok());
+  EXPECT_FALSE(ApplyZeekHeaderLine("#fields", &c).ok());
+  EXPECT_EQ(ZeekPathFromFileName("/var/log/zeek/dns.09:00:00-10:00:00.log.gz"), "dns");
+  EXPECT_EQ(ZeekPathFromFileName("conn.log"), "conn");
+  EXPECT_EQ(ZeekPathFromFileName("-"), "");
+}
+
+TEST(LogReaderTest, HeadersMakeNewContextsAndOldEventsKeepTheirs) {
+  auto input = InputStream::FromString(
+      "#separator \\x09\n#path\tconn\n#fields\tts\ta\n1.0\tx\n"
+      "#fields\tts\tb\tc\n2.0\ty\tz\n\n");
+  LogReader reader(input.get(), "conn.log", LogFormat::kUnknown, IngestLimits{});
+  auto first = reader.Next();
+  ASSERT_TRUE(first.ok() && *first);
+  auto second = reader.Next();
+  ASSERT_TRUE(second.ok() && *second);
+  EXPECT_EQ((*first)->number, 4u);
+  EXPECT_EQ((*first)->context->fields, (std::vector<std::string>{"ts", "a"}));
+  EXPECT_EQ((*second)->context->fields, (std::vector<std::string>{"ts", "b", "c"}));
+  EXPECT_EQ((*second)->context->zeek_path, "conn");
+  auto end = reader.Next();
+  ASSERT_TRUE(end.ok());
+  EXPECT_FALSE(*end);
+}
+
+TEST(LogReaderTest, LinesBeforeTheFormatIsKnownAreSkippedWithAReason) {
+  auto input = InputStream::FromString(
+      "garbage\n# comment\n{\"event_type\":\"dns\",\"timestamp\":\"2021-05-01T10:00:00Z\"}\n");
+  LogReader reader(input.get(), "eve.json", LogFormat::kUnknown, IngestLimits{});
+  auto a = reader.Next();
+  ASSERT_TRUE(a.ok() && *a);
+  EXPECT_EQ((*a)->kind, LogReader::Line::Kind::kSkipped);
+  EXPECT_NE((*a)->reason.find("format not recognised"), std::string::npos);
+  auto b = reader.Next();
+  ASSERT_TRUE(b.ok() && *b);
+  EXPECT_EQ((*b)->kind, LogReader::Line::Kind::kEvent);
+  EXPECT_EQ((*b)->number, 3u);
+  EXPECT_EQ(reader.format(), LogFormat::kSuricataEve);
+}
+
+TEST(LogReaderTest, LongLinesAreSkipped) {
+  auto input = InputStream::FromString(std::string(100, 'x') + "\n{\"EventID\":1}\n");
+  LogReader reader(input.get(), "x", LogFormat::kSysmonFlat, IngestLimits{.max_line_bytes = 50});
+  auto a = reader.Next();
+  ASSERT_TRUE(a.ok() && *a);
+  EXPECT_EQ((*a)->kind, LogReader::Line::Kind::kSkipped);
+  EXPECT_EQ((*a)->reason, "line longer than the limit");
+}
+
+TEST(EventMapperTest, BadLinesGetReasonsNotCrashes) {
+  EventMapper mapper;
+  observe::Observation o;
+  observe::ObservationBuilder b(&o);
+  LogContext eve;
+  eve.format = LogFormat::kSuricataEve;
+  auto reason = [&](const LogContext& c, std::string_view line) {
+    Status s = mapper.Map(c, line, &b);
+    return s.ok() ? std::string("ok") : s.message();
+  };
+  EXPECT_NE(reason(eve, R"({"event_type":"dns","timestamp":"2021)").find("not complete JSON"),
+            std::string::npos);
+  EXPECT_NE(reason(eve, "[1,2,3]").find("not an object"), std::string::npos);
+  EXPECT_NE(reason(eve, "{\"event_type\":\"dns\",\"x\":\"\xff\"}").find("UTF-8"),
+            std::string::npos);
+  EXPECT_NE(reason(eve, R"({"ts":1.0,"uid":"C"})").find("did the log change format"),
+            std::string::npos);
+  LogContext tsv;
+  tsv.format = LogFormat::kZeekTsv;
+  EXPECT_NE(reason(tsv, "1.0\tx").find("before the log's '#fields'"), std::string::npos);
+  tsv.fields = {"ts", "uid", "query"};
+  EXPECT_NE(reason(tsv, "1.0\tx").find("2 fields where '#fields' has 3"), std::string::npos);
+  EXPECT_NE(reason(tsv, "1.0\tx\ty\tz").find("4 or more fields"), std::string::npos);
+  EXPECT_NE(reason(tsv, R"({"ts":1})").find("JSON line in a Zeek TSV log"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace concord::ingest
