@@ -97,6 +97,8 @@ std::string_view ValueKindName(ValueKind kind) {
       return "ipv6-cidr";
     case ValueKind::kDomain:
       return "domain";
+    case ValueKind::kDomainTree:
+      return "domain-tree";
     case ValueKind::kUrl:
       return "url";
     case ValueKind::kEmail:
@@ -197,6 +199,8 @@ std::optional<ValueKind> Classify(std::string_view value) {
   if (IsEmail(value)) return ValueKind::kEmail;
   if (IsUrl(value)) return ValueKind::kUrl;
   if (IsDomain(value)) return ValueKind::kDomain;
+  if (value.starts_with("*.") && IsDomain(value.substr(2))) return ValueKind::kDomainTree;
+  if (value.starts_with(".") && IsDomain(value.substr(1))) return ValueKind::kDomainTree;
   return std::nullopt;
 }
 
@@ -208,6 +212,17 @@ void AppendPatternEscaped(std::string_view value, std::string* out) {
 }
 
 std::string StixPattern(ValueKind kind, std::string_view value) {
+  if (kind == ValueKind::kDomainTree) {
+    // The domain itself and, through LIKE (which the engine indexes as a suffix), every
+    // subdomain.
+    value.remove_prefix(value.starts_with("*.") ? 2 : 1);
+    std::string pattern = "[domain-name:value = '";
+    AppendPatternEscaped(value, &pattern);
+    pattern += "' OR domain-name:value LIKE '%.";
+    AppendPatternEscaped(value, &pattern);
+    pattern += "']";
+    return pattern;
+  }
   std::string_view path;
   std::string_view op = "=";
   switch (kind) {
@@ -226,6 +241,7 @@ std::string StixPattern(ValueKind kind, std::string_view value) {
       op = "ISSUBSET";
       break;
     case ValueKind::kDomain:
+    case ValueKind::kDomainTree:
       path = "domain-name:value";
       break;
     case ValueKind::kUrl:

@@ -11,25 +11,26 @@ namespace concord::feed {
 // The kinds of values plain feeds carry. The value itself is always kept as written: nothing is
 // lowercased or normalised (a CIDR with host bits set stays as it is).
 enum class ValueKind {
-  kIpv4,      // 198.51.100.7
-  kIpv6,      // 2001:db8::1
-  kIpv4Cidr,  // 198.51.100.0/24
-  kIpv6Cidr,  // 2001:db8::/32
-  kDomain,    // example.com
-  kUrl,       // http://example.com/path (a scheme, "://", a host)
-  kEmail,     // someone@example.com
-  kMd5,       // 32 hex digits
-  kSha1,      // 40 hex digits
-  kSha256,    // 64 hex digits
-  kSha512,    // 128 hex digits
-  kCertSha1,  // the SHA-1 of an X.509 certificate (Zeek Intel::CERT_HASH); never classified
-  kFileName,  // Zeek Intel::FILE_NAME; never classified
-  kUserName,  // Zeek Intel::USER_NAME; never classified
-  kSoftware,  // Zeek Intel::SOFTWARE; never classified
+  kIpv4,        // 198.51.100.7
+  kIpv6,        // 2001:db8::1
+  kIpv4Cidr,    // 198.51.100.0/24
+  kIpv6Cidr,    // 2001:db8::/32
+  kDomain,      // example.com
+  kDomainTree,  // *.example.com or .example.com: the domain and every subdomain
+  kUrl,         // http://example.com/path (a scheme, "://", a host)
+  kEmail,       // someone@example.com
+  kMd5,         // 32 hex digits
+  kSha1,        // 40 hex digits
+  kSha256,      // 64 hex digits
+  kSha512,      // 128 hex digits
+  kCertSha1,    // the SHA-1 of an X.509 certificate (Zeek Intel::CERT_HASH); never classified
+  kFileName,    // Zeek Intel::FILE_NAME; never classified
+  kUserName,    // Zeek Intel::USER_NAME; never classified
+  kSoftware,    // Zeek Intel::SOFTWARE; never classified
 };
 
-// "ipv4", "ipv6", "ipv4-cidr", "ipv6-cidr", "domain", "url", "email", "md5", "sha1", "sha256",
-// "sha512", "cert-sha1", "file-name", "user-name", "software".
+// "ipv4", "ipv6", "ipv4-cidr", "ipv6-cidr", "domain", "domain-tree", "url", "email", "md5", "sha1",
+// "sha256", "sha512", "cert-sha1", "file-name", "user-name", "software".
 std::string_view ValueKindName(ValueKind kind);
 
 // The kind of `value`, tried in this order: IPv4, IPv6, CIDR, hash (hex digits by length: 32, 40,

@@ -80,6 +80,12 @@ TEST(PatternTest, EachKind) {
   EXPECT_EQ(StixPattern(ValueKind::kIpv6Cidr, "2001:db8::/32"),
             "[ipv6-addr:value ISSUBSET '2001:db8::/32']");
   EXPECT_EQ(StixPattern(ValueKind::kDomain, "example.com"), "[domain-name:value = 'example.com']");
+  EXPECT_EQ(Classify("*.evil.example"), ValueKind::kDomainTree);
+  EXPECT_EQ(Classify(".evil.example"), ValueKind::kDomainTree);
+  EXPECT_FALSE(Classify("*.example").has_value() &&
+               *Classify("*.example") == ValueKind::kDomainTree);  // a TLD alone is no tree
+  EXPECT_EQ(StixPattern(ValueKind::kDomainTree, "*.evil.example"),
+            "[domain-name:value = 'evil.example' OR domain-name:value LIKE '%.evil.example']");
   EXPECT_EQ(StixPattern(ValueKind::kUrl, "http://x.example/"), "[url:value = 'http://x.example/']");
   EXPECT_EQ(StixPattern(ValueKind::kEmail, "a@b.example"), "[email-addr:value = 'a@b.example']");
   EXPECT_EQ(StixPattern(ValueKind::kMd5, "ab"), "[file:hashes.'MD5' = 'ab']");

@@ -1,0 +1,319 @@
+#include "concord/detect/scanner.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "concord/ingest/log_reader.h"
+#include "concord/pattern/parser.h"
+
+namespace concord::detect {
+
+using pattern::engine::Matcher;
+
+struct Scanner::Event {
+  // Input.
+  uint64_t line = 0;
+  std::string text;
+  std::shared_ptr<const ingest::LogContext> context;
+  // Result of MapAndMatch.
+  enum class State : uint8_t { kMatched, kSkipped, kOutside };
+  State state = State::kSkipped;
+  bool truncated = false;
+  std::string reason;
+  pattern::engine::ObsTimes times;
+  std::vector<Matcher::ExpressionMatch> expressions;
+  size_t exhausted = 0;
+  std::vector<std::pair<uint32_t, std::vector<MatchedComparison>>> explanations;
+};
+
+struct Scanner::Worker {
+  Worker(const pattern::engine::PatternSet& set, const ingest::IngestLimits& limits)
+      : mapper(limits), builder(&observation), matcher(set) {}
+  ingest::EventMapper mapper;
+  observe::Observation observation;
+  observe::ObservationBuilder builder;
+  Matcher matcher;
+  std::vector<uint32_t> exhausted;
+};
+
+struct Scanner::Batch {
+  std::vector<Event> events;  // [0, size) in use; the rest kept for reuse
+  size_t size = 0;
+  bool done = false;
+};
+
+// Worker threads mapping and matching batches; results are picked up in submission order.
+class Scanner::Pool {
+ public:
+  Pool(Scanner* scanner, int threads) : scanner_(scanner) {
+    for (int i = 0; i < threads; ++i) {
+      workers_.push_back(
+          std::make_unique<Worker>(scanner->indicators_.patterns(), scanner->options_.ingest));
+    }
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this, i] { Run(*workers_[i]); });
+    }
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    work_cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  void Submit(Batch* batch) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      batch->done = false;
+      queue_.push_back(batch);
+    }
+    work_cv_.notify_one();
+  }
+  void Wait(Batch* batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [&] { return batch->done; });
+  }
+  size_t threads() const { return threads_.size(); }
+
+ private:
+  void Run(Worker& worker) {
+    while (true) {
+      Batch* batch = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        batch = queue_.front();
+        queue_.pop_front();
+      }
+      for (size_t i = 0; i < batch->size; ++i) scanner_->MapAndMatch(worker, &batch->events[i]);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        batch->done = true;
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  Scanner* scanner_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Batch*> queue_;
+  bool stopping_ = false;
+};
+
+Scanner::Scanner(const IndicatorSet& indicators, ScanOptions options, AlertSink* sink)
+    : indicators_(indicators),
+      options_(std::move(options)),
+      sink_(sink),
+      stream_(indicators.patterns(), options_.stream) {
+  options_.threads = std::clamp(options_.threads, 1, 256);
+  options_.batch_events = std::max<size_t>(options_.batch_events, 1);
+  if (options_.threads == 1) {
+    inline_worker_ = std::make_unique<Worker>(indicators_.patterns(), options_.ingest);
+  } else {
+    pool_ = std::make_unique<Pool>(this, options_.threads);
+  }
+}
+
+Scanner::~Scanner() = default;
+
+const ScanStats& Scanner::stats() const {
+  stats_.stream = stream_.stats();
+  return stats_;
+}
+
+void Scanner::MapAndMatch(Worker& worker, Event* e) {
+  e->expressions.clear();
+  e->explanations.clear();
+  e->exhausted = 0;
+  Status s = worker.mapper.Map(*e->context, e->text, &worker.builder);
+  if (!s.ok()) {
+    e->state = Event::State::kSkipped;
+    e->reason = s.message();
+    return;
+  }
+  const observe::Observation& o = worker.observation;
+  e->times = {o.first_observed, o.last_observed, o.number_observed};
+  e->truncated = worker.builder.truncated();
+  if ((options_.since && o.last_observed < *options_.since) ||
+      (options_.until && !(o.first_observed < *options_.until))) {
+    e->state = Event::State::kOutside;
+    return;
+  }
+  e->state = Event::State::kMatched;
+  worker.matcher.MatchExpressions(o, &e->expressions, &worker.exhausted);
+  e->exhausted = worker.exhausted.size();
+  worker.exhausted.clear();
+  if (e->expressions.empty()) return;
+  // Explain while the observation is at hand (matches are rare; this may be slow).
+  const pattern::engine::PatternSet& set = indicators_.patterns();
+  for (const Matcher::ExpressionMatch& x : e->expressions) {
+    const uint32_t user = set.user_index(x.entry);
+    bool seen = false;
+    for (const auto& [u, _] : e->explanations) seen = seen || u == user;
+    if (seen) continue;
+    Result<pattern::Pattern> p = pattern::ParsePattern(indicators_.indicator(user).pattern);
+    e->explanations.emplace_back(user,
+                                 p.ok() ? ExplainMatch(*p, o) : std::vector<MatchedComparison>{});
+  }
+}
+
+void Scanner::Skip(std::string_view file, uint64_t line, const std::string& reason) {
+  ++stats_.skipped;
+  // The reason's kind: the text before the first ": " ("not complete JSON: byte 3: ...").
+  const size_t colon = reason.find(": ");
+  SkipStats& s = stats_.skipped_by_reason[reason.substr(0, colon)];
+  ++s.count;
+  if (s.examples.size() < options_.max_skip_examples) {
+    s.examples.push_back(std::string(file) + ":" + std::to_string(line) + ": " + reason);
+  }
+}
+
+Status Scanner::Consume(Event& e, std::string_view file) {
+  switch (e.state) {
+    case Event::State::kSkipped:
+      Skip(file, e.line, e.reason);
+      return Status::Ok();
+    case Event::State::kOutside:
+      ++stats_.outside_time;
+      return Status::Ok();
+    case Event::State::kMatched:
+      break;
+  }
+  ++stats_.matched;
+  if (e.truncated) ++stats_.truncated;
+  if (e.expressions.empty() && e.exhausted == 0) return Status::Ok();
+  stream_matches_.clear();
+  stream_.FeedMatched(e.times, &e.expressions, e.exhausted, &stream_matches_);
+  std::vector<uint32_t> reported;  // an indicator compiled as two entries alerts once
+  for (const pattern::engine::StreamMatch& m : stream_matches_) {
+    if (std::find(reported.begin(), reported.end(), m.user_index) != reported.end()) continue;
+    reported.push_back(m.user_index);
+    Alert alert;
+    alert.indicator_index = m.user_index;
+    alert.indicator = indicators_.indicator(m.user_index);
+    alert.file = file;
+    alert.line = e.line;
+    alert.first_observed = e.times.first;
+    alert.last_observed = e.times.last;
+    alert.temporal = !indicators_.patterns().single_observation(m.entry);
+    for (auto& [user, explanation] : e.explanations) {
+      if (user == m.user_index) alert.matched = explanation;
+    }
+    ++stats_.alerts;
+    sightings_.Record(m.user_index, e.times.first, e.times.last);
+    if (sink_ != nullptr) CONCORD_RETURN_IF_ERROR(sink_->OnAlert(alert));
+  }
+  return Status::Ok();
+}
+
+Status Scanner::ScanFile(InputStream* input, std::string file_name,
+                         const std::function<void(const ScanProgress&)>& progress) {
+  ++stats_.files;
+  ingest::LogReader reader(input, file_name, options_.format, options_.ingest);
+  const uint64_t bytes_before = stats_.bytes;
+  uint64_t next_progress = 0;
+  auto report = [&] {
+    stats_.bytes = bytes_before + input->consumed();
+    if (progress && stats_.events >= next_progress) {
+      next_progress = stats_.events + 16384;
+      progress(ScanProgress{stats_.events, stats_.alerts, input->consumed(), input->size()});
+    }
+  };
+
+  if (!pool_) {
+    Event e;
+    while (true) {
+      CONCORD_ASSIGN_OR_RETURN(std::optional<ingest::LogReader::Line> line, reader.Next());
+      if (!line) break;
+      if (line->kind == ingest::LogReader::Line::Kind::kSkipped) {
+        Skip(file_name, line->number, line->reason);
+        continue;
+      }
+      ++stats_.events;
+      e.line = line->number;
+      e.text.swap(line->text);
+      e.context = std::move(line->context);
+      MapAndMatch(*inline_worker_, &e);
+      CONCORD_RETURN_IF_ERROR(Consume(e, file_name));
+      if ((stats_.events & 4095) == 0) report();
+    }
+    report();
+    if (progress)
+      progress(ScanProgress{stats_.events, stats_.alerts, input->consumed(), input->size()});
+    return Status::Ok();
+  }
+
+  // Threads: batches in flight, consumed in order.
+  std::deque<std::unique_ptr<Batch>> pending;
+  std::vector<std::unique_ptr<Batch>> free_batches;
+  const size_t max_pending = 2 * pool_->threads() + 2;
+  Status failed;
+  auto consume_front = [&]() -> Status {
+    std::unique_ptr<Batch> b = std::move(pending.front());
+    pending.pop_front();
+    pool_->Wait(b.get());
+    Status s;
+    for (size_t i = 0; i < b->size && s.ok(); ++i) s = Consume(b->events[i], file_name);
+    b->size = 0;
+    free_batches.push_back(std::move(b));
+    report();
+    return s;
+  };
+  std::unique_ptr<Batch> filling;
+  auto submit = [&]() -> Status {
+    if (!filling || filling->size == 0) return Status::Ok();
+    pool_->Submit(filling.get());
+    pending.push_back(std::move(filling));
+    while (pending.size() >= max_pending) CONCORD_RETURN_IF_ERROR(consume_front());
+    return Status::Ok();
+  };
+  Status status;
+  while (status.ok()) {
+    Result<std::optional<ingest::LogReader::Line>> next = reader.Next();
+    if (!next.ok()) {
+      status = next.status();
+      break;
+    }
+    if (!*next) break;
+    ingest::LogReader::Line& line = **next;
+    if (line.kind == ingest::LogReader::Line::Kind::kSkipped) {
+      Skip(file_name, line.number, line.reason);
+      continue;
+    }
+    ++stats_.events;
+    if (!filling) {
+      if (free_batches.empty()) {
+        filling = std::make_unique<Batch>();
+      } else {
+        filling = std::move(free_batches.back());
+        free_batches.pop_back();
+      }
+    }
+    if (filling->events.size() == filling->size) filling->events.emplace_back();
+    Event& e = filling->events[filling->size++];
+    e.line = line.number;
+    e.text.swap(line.text);
+    e.context = std::move(line.context);
+    if (filling->size == options_.batch_events) status = submit();
+  }
+  if (status.ok()) status = submit();
+  // Drain what is in flight even after an error, so no worker still holds a batch.
+  while (!pending.empty()) {
+    Status s = consume_front();
+    if (status.ok()) status = s;
+  }
+  if (progress)
+    progress(ScanProgress{stats_.events, stats_.alerts, input->consumed(), input->size()});
+  return status;
+}
+
+}  // namespace concord::detect
