@@ -37,13 +37,20 @@ FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_lim
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCONCORD_FUZZ=ON -DCONCORD_BUILD_BENCH=OFF >/dev/null
-	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz pattern_parser_fuzz
-	mkdir -p $(BUILD)-fuzz/corpus/stix $(BUILD)-fuzz/corpus/pattern
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz pattern_parser_fuzz \
+	  ingest_fuzz warning_list_fuzz
+	mkdir -p $(BUILD)-fuzz/corpus/stix $(BUILD)-fuzz/corpus/pattern $(BUILD)-fuzz/corpus/ingest \
+	  $(BUILD)-fuzz/corpus/warninglists
 	grep -h '^pattern ' testdata/pattern/*.cases | sed 's/^pattern //' | \
 	  split -l 1 - $(BUILD)-fuzz/corpus/pattern/seed-
 	$(BUILD)-fuzz/fuzz/stix_reader_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/stix \
 	  testdata/stix/valid testdata/stix/invalid
 	$(BUILD)-fuzz/fuzz/pattern_parser_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/pattern
+	for f in $$(find testdata/ingest testdata/scan -type f ! -name '*.expected' ! -name '*.md'); do \
+	  { printf '\000'; gzip -dcf "$$f"; } | head -c 60000 > $(BUILD)-fuzz/corpus/ingest/$$(echo "$$f" | tr / _); done
+	$(BUILD)-fuzz/fuzz/ingest_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/ingest
+	$(BUILD)-fuzz/fuzz/warning_list_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/warninglists \
+	  testdata/warninglists
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -253,4 +253,26 @@ std::string PatternWorkload::ObservedData(size_t count, double hit_rate) {
   return out + "]";
 }
 
+const std::vector<std::string>& PatternWorkload::pool(Pool which) const {
+  switch (which) {
+    case Pool::kIp:
+      return ips_;
+    case Pool::kCidrIp:
+      return cidr_ips_;
+    case Pool::kDomain:
+      return domains_;
+    case Pool::kSuffixDomain:
+      return suffix_domains_;
+    case Pool::kUrl:
+      return urls_;
+    case Pool::kSha256:
+      return sha256_;
+    case Pool::kMd5:
+      return md5_;
+    case Pool::kEmail:
+      break;
+  }
+  return emails_;
+}
+
 }  // namespace concord::bench

@@ -39,6 +39,11 @@ class PatternWorkload {
   // advance one second per observed-data from 2020-01-01T00:00:00Z.
   std::string ObservedData(size_t count, double hit_rate);
 
+  // The constants of the patterns generated so far, by kind, for planting hits in other inputs
+  // (telemetry_generator.h).
+  enum class Pool { kIp, kCidrIp, kDomain, kSuffixDomain, kUrl, kSha256, kMd5, kEmail };
+  const std::vector<std::string>& pool(Pool which) const;
+
  private:
   std::string Ipv4();
   std::string Domain();

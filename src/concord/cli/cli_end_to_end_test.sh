@@ -136,6 +136,58 @@ code=$(status_of "$concord" --no-progress import --format csv --csv-column 2 "$s
 check "csv feed counts" contains "$(cat "$tmp/out")" "4 added, 0 already stored, 2 invalid"
 check "bad --tlp exits 2" test "$(status_of "$concord" import --tlp purple "$intel")" = 2
 
+
+# Detection: a node with the crew's indicators and a feed whose 10.0.0.1 is on the built-in
+# warning list; the same five events as Zeek and as Suricata log them (testdata/scan/README.md).
+scan_home=$tmp/scan-node
+scan() { "$concord" --data-dir "$scan_home" --no-progress "$@"; }
+check "scan without a store exits 2" test "$(status_of scan scan "$src/testdata/scan/eve.json")" = 2
+scan import "$crew" >/dev/null 2>&1
+printf '10.0.0.1\n*.viper-c2.example\n' >"$tmp/feed.txt"
+scan import --format list "$tmp/feed.txt" >"$tmp/out" 2>"$tmp/err"
+check "import flags a warning-list hit" contains "$(cat "$tmp/err")" "'10.0.0.1' is on warning list 'reserved-ranges'"
+check "import counts it" contains "$(cat "$tmp/out")" "1 indicators on warning lists"
+for log in sensor.json eve.json; do
+  code=$(status_of scan scan --no-sightings "$src/testdata/scan/$log")
+  check "$log: a skipped line makes exit 1" test "$code" = 1
+  check "$log: four alerts" test "$(wc -l <"$tmp/out")" = 4
+  check "$log: C2 server" contains "$(sed -n 1p "$tmp/out")" '"id":"indicator--4a1c0000-0000-4000-8000-00000000000b"'
+  check "$log: beacon on 8443" contains "$(sed -n 2p "$tmp/out")" '"path":"network-traffic:dst_port","op":"=","constant":"8443","observed":\["8443"\]'
+  check "$log: C2 domain, normalised" contains "$(sed -n 3p "$tmp/out")" '"observed":\["update-viperlock.example"\]'
+  check "$log: encryptor hash" contains "$(sed -n 4p "$tmp/out")" 'ViperLock encryptor'
+  check "$log: line numbers" contains "$(sed -n 4p "$tmp/out")" '"line":5'
+  check "$log: private address left out" test "$(grep -c '10.0.0.1' "$tmp/out")" = 0
+  check "$log: skip reason located" contains "$(cat "$tmp/err")" "$log:4: not complete JSON"
+  cp "$tmp/out" "$tmp/one-thread"
+  scan scan --no-sightings --threads 2 "$src/testdata/scan/$log" >"$tmp/out" 2>/dev/null
+  check "$log: two threads, same alerts" cmp -s "$tmp/out" "$tmp/one-thread"
+done
+scan scan --no-sightings --include-warned "$src/testdata/scan/sensor.json" >"$tmp/out" 2>/dev/null
+check "--include-warned matches the private address" test "$(grep -c '"line":3' "$tmp/out")" = 1
+scan scan --no-sightings --since 2024-03-01T10:00:01Z --until 2024-03-01T10:01:00Z \
+  "$src/testdata/scan/eve.json" >"$tmp/out" 2>"$tmp/err"
+check "--since/--until keep one alert" test "$(wc -l <"$tmp/out")" = 1
+check "--since/--until counted" contains "$(cat "$tmp/err")" "2 outside the time range"
+gzip -c "$src/testdata/scan/eve.json" >"$tmp/eve.json.gz"
+scan scan --no-sightings - <"$tmp/eve.json.gz" >"$tmp/out" 2>/dev/null
+check "gzip on stdin" test "$(wc -l <"$tmp/out")" = 4
+scan scan --no-sightings --format zeek-tsv "$src/testdata/scan/eve.json" >"$tmp/out" 2>"$tmp/err"
+check "a forced wrong format skips every line" contains "$(cat "$tmp/err")" "0 alerts, 5 skipped"
+scan --json scan -o "$tmp/alerts.jsonl" --node-name uk-node "$src/testdata/scan/sensor.json" \
+  "$src/testdata/scan/eve.json" >"$tmp/out" 2>"$tmp/err"
+check "--out gets the alerts" test "$(wc -l <"$tmp/alerts.jsonl")" = 8
+check "--json summary" contains "$(cat "$tmp/err")" '"events":10,"matched":8,"skipped":2'
+scan export --type sighting >"$tmp/sightings.json"
+check "one sighting per indicator seen" test "$(grep -o '"description":"concord scan of' "$tmp/sightings.json" | wc -l)" = 4
+check "sighting counts both files" contains "$(cat "$tmp/sightings.json")" '"sighting_of_ref":"indicator--4a1c0000-0000-4000-8000-00000000000b","count":2'
+check "sighted by this node" contains "$(cat "$tmp/sightings.json")" '"where_sighted_refs":\["identity--'
+scan export --type identity >"$tmp/identity.json"
+check "node identity stored" contains "$(cat "$tmp/identity.json")" '"name":"uk-node"'
+scan warninglist add "$src/testdata/warninglists/google-dns-cidr.json" >/dev/null
+check "warning list kept" contains "$(scan warninglist list)" "google-dns-cidr"
+check "bad warning list refused" test "$(status_of scan warninglist add "$src/testdata/warninglists/bad-cidr.txt")" = 1
+check "bad warning list located" contains "$(cat "$tmp/err")" "line 4"
+
 # Usage errors exit 2.
 check "unknown command exits 2" test "$(status_of "$concord" frobnicate)" = 2
 

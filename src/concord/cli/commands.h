@@ -11,6 +11,10 @@
 #include "concord/base/clock.h"
 #include "concord/cli/data_dir.h"
 
+namespace concord::detect {
+class WarningLists;
+}
+
 namespace concord::cli {
 
 struct OutputOptions {
@@ -31,6 +35,8 @@ struct ImportOptions {
   std::string tlp;          // a feed's TLP level (clear ... red), "" for none
   int csv_column = 1;       // 1-based column of the value in CSV feeds
   std::string marking_ref;  // set by RunImport from `tlp`
+  // Set by RunImport: indicators hitting these lists are flagged (stored all the same).
+  const detect::WarningLists* warning_lists = nullptr;
 };
 int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOptions& out,
               Clock* clock);
@@ -82,5 +88,34 @@ struct PatternEvalOptions {
 // {"error": "..."}. Batch form: one line {"pattern": N, "matched": true|false} or
 // {"pattern": N, "error": "..."} per pattern of --patterns (N from 0).
 int RunPatternEval(const PatternEvalOptions& options, const OutputOptions& out);
+
+struct ScanCommandOptions {
+  std::vector<std::string> inputs;  // files, directories (*.log, *.json, ... optionally .gz), "-"
+  std::string format = "auto";      // auto, zeek-json, zeek-tsv, suricata-eve, sysmon-ecs, ...
+  int threads = 1;
+  std::string since;     // RFC 3339; events before are not matched
+  std::string until;     // RFC 3339; events from then on are not matched
+  std::string out_path;  // alerts; "" or "-" for standard output
+  bool follow = false;   // one file, read as it grows until interrupted
+  bool subdomains = false;
+  bool include_warned = false;             // match indicators that hit a warning list
+  std::vector<std::string> warning_lists;  // more lists for this scan
+  bool no_sightings = false;
+  std::string node_name;  // this node's identity name; default $CONCORD_NODE_NAME or the host
+};
+// Scans telemetry against the store's active indicators: alerts as JSON lines, sightings into
+// the store, a summary on standard error. Exit 1 when lines were skipped, 2 on failure.
+int RunScan(const DataDir& dir, const ScanCommandOptions& options, const OutputOptions& out,
+            Clock* clock);
+
+struct WarningListAddOptions {
+  std::string file;
+  std::string name;  // default: the file's base name without extension
+};
+// Checks a warning list (MISP JSON or plain text) and keeps a copy in the data directory, where
+// import and scan read it. `list` shows the built-in and stored lists.
+int RunWarningListAdd(const DataDir& dir, const WarningListAddOptions& options,
+                      const OutputOptions& out);
+int RunWarningListList(const DataDir& dir, const OutputOptions& out);
 
 }  // namespace concord::cli

@@ -11,8 +11,11 @@
 #include "concord/cli/inputs.h"
 #include "concord/cli/problems.h"
 #include "concord/cli/progress.h"
+#include "concord/cli/warning_lists.h"
 #include "concord/feed/feed_reader.h"
+#include "concord/json/document.h"
 #include "concord/json/writer.h"
+#include "concord/pattern/parser.h"
 #include "concord/stix/reader.h"
 #include "concord/stix/tlp.h"
 
@@ -24,6 +27,7 @@ struct FileSummary {
   uint64_t added = 0;
   uint64_t duplicates = 0;
   uint64_t invalid = 0;
+  uint64_t warned = 0;  // indicators with a value on a warning list
   bool committed = false;
   std::string error;  // why nothing of the file was imported
 };
@@ -125,8 +129,28 @@ struct FileImport {
     return Status::Ok();
   }
 
+  // Flags an indicator whose pattern hits a warning list: it is stored, but scans leave it out
+  // unless told to include it.
+  void CheckWarningLists(const stix::Object& object, const std::string& where) {
+    if (options->warning_lists == nullptr || object.type != "indicator") return;
+    static thread_local json::Parser parser;
+    Result<json::Element> doc = parser.Parse(object.json);
+    std::string_view text;
+    if (!doc.ok() || (*doc)["pattern"].get(text) != simdjson::SUCCESS) return;
+    Result<pattern::Pattern> p = pattern::ParsePattern(text);
+    if (!p.ok()) return;
+    const std::vector<detect::WarningHit> hits = options->warning_lists->Check(*p);
+    if (hits.empty()) return;
+    ++summary->warned;
+    log->Add(Problem{false, where, object.type, object.id, "pattern",
+                     "'" + hits[0].value + "' is on warning list '" + hits[0].list + "' (entry '" +
+                         hits[0].entry +
+                         "'): scans leave this indicator out unless --include-warned"});
+  }
+
   // Stores a validated object and counts it; a refusal is reported at `where`.
   Status Put(const stix::Object& object, const std::string& where) {
+    CheckWarningLists(object, where);
     auto put = txn->Put(object);
     if (!put.ok()) {
       log->Add(Problem{true, where, object.type, object.id, "", put.status().message()});
@@ -282,6 +306,13 @@ int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOpti
     collections.push_back(c->id);
   }
 
+  Result<detect::WarningLists> lists = LoadWarningLists(dir);
+  if (!lists.ok()) {
+    std::fprintf(stderr, "concord import: %s\n", lists.status().message().c_str());
+    return 2;
+  }
+  resolved.warning_lists = &*lists;
+
   ProblemLog log(out.json, out.verbose);
   Progress progress(out.progress && !out.json);
   std::vector<FileSummary> summaries;
@@ -294,8 +325,9 @@ int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOpti
     log.FinishInput();
   }
 
-  uint64_t added = 0, duplicates = 0, invalid = 0, failed = 0;
+  uint64_t added = 0, duplicates = 0, invalid = 0, failed = 0, warned = 0;
   for (const auto& s : summaries) {
+    warned += s.warned;
     added += s.added;
     duplicates += s.duplicates;
     invalid += s.invalid;
@@ -314,6 +346,8 @@ int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOpti
     w.UInt(duplicates);
     w.Key("invalid");
     w.UInt(invalid);
+    w.Key("warned");
+    w.UInt(warned);
     w.Key("files");
     w.BeginArray();
     for (const auto& s : summaries) {
@@ -342,10 +376,15 @@ int RunImport(const DataDir& dir, const ImportOptions& options, const OutputOpti
   } else {
     for (const auto& s : summaries) {
       if (s.committed) {
-        std::printf("%s: %llu added, %llu already stored, %llu invalid\n", s.name.c_str(),
+        std::printf("%s: %llu added, %llu already stored, %llu invalid", s.name.c_str(),
                     static_cast<unsigned long long>(s.added),
                     static_cast<unsigned long long>(s.duplicates),
                     static_cast<unsigned long long>(s.invalid));
+        if (s.warned > 0) {
+          std::printf(", %llu indicators on warning lists",
+                      static_cast<unsigned long long>(s.warned));
+        }
+        std::printf("\n");
       } else {
         std::printf("%s: not imported (%s)\n", s.name.c_str(), s.error.c_str());
       }

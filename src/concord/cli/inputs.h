@@ -13,4 +13,9 @@ namespace concord::cli {
 // not exist is NotFound; a directory with no such file is InvalidArgument.
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& paths);
 
+// The same, taking from directories the files whose names end in one of `extensions` (each
+// optionally followed by .gz): ".log", ".json", ... for telemetry.
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& paths,
+                                              const std::vector<std::string>& extensions);
+
 }  // namespace concord::cli

@@ -107,6 +107,50 @@ int main(int argc, char** argv) {
   pattern_eval->add_option("--engine", engine, "compiled (default) or reference (slow, for checks)")
       ->check(CLI::IsMember({"compiled", "reference"}));
 
+  ScanCommandOptions scan_options;
+  CLI::App* scan_cmd = app.add_subcommand(
+      "scan",
+      "Scan Zeek, Suricata EVE or Sysmon logs (plain or gzip) against every active indicator: "
+      "alerts as JSON lines, sightings into the store");
+  scan_cmd->add_option("inputs", scan_options.inputs, "Log files, directories, or - for stdin")
+      ->required();
+  scan_cmd
+      ->add_option("--format", scan_options.format,
+                   "auto (default, per file), zeek-json, zeek-tsv, suricata-eve, sysmon-ecs, "
+                   "sysmon-flat")
+      ->check(CLI::IsMember({"auto", "zeek-json", "zeek", "zeek-tsv", "suricata-eve", "eve",
+                             "sysmon-ecs", "ecs", "sysmon-flat", "sysmon"}));
+  scan_cmd->add_option("--threads", scan_options.threads, "Threads matching events (default 1)")
+      ->check(CLI::Range(1, 256));
+  scan_cmd->add_option("--since", scan_options.since, "Only events at or after this RFC 3339 time");
+  scan_cmd->add_option("--until", scan_options.until, "Only events before this RFC 3339 time");
+  scan_cmd->add_option("-o,--out", scan_options.out_path,
+                       "Write alerts to this file instead of standard output");
+  scan_cmd->add_flag("-f,--follow", scan_options.follow,
+                     "Read one file as it grows (like tail -F) until interrupted");
+  scan_cmd->add_flag("--subdomains", scan_options.subdomains,
+                     "Domain indicators also match subdomains");
+  scan_cmd->add_flag("--include-warned", scan_options.include_warned,
+                     "Also match indicators that hit a warning list");
+  scan_cmd->add_option("--warning-list", scan_options.warning_lists,
+                       "Another warning list for this scan (repeatable)");
+  scan_cmd->add_flag("--no-sightings", scan_options.no_sightings,
+                     "Do not write sightings to the store");
+  scan_cmd->add_option("--node-name", scan_options.node_name,
+                       "This node's name in sightings (default: $CONCORD_NODE_NAME or host name)");
+
+  CLI::App* warninglist_cmd =
+      app.add_subcommand("warninglist", "Manage warning lists (known-benign values)");
+  warninglist_cmd->require_subcommand(1);
+  WarningListAddOptions warninglist_add_options;
+  CLI::App* warninglist_add = warninglist_cmd->add_subcommand(
+      "add", "Check a warning list (MISP JSON or one value per line) and keep it");
+  warninglist_add->add_option("file", warninglist_add_options.file, "The list")->required();
+  warninglist_add->add_option("--name", warninglist_add_options.name,
+                              "Its name (default: the file's base name)");
+  CLI::App* warninglist_list =
+      warninglist_cmd->add_subcommand("list", "Show the built-in and stored warning lists");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -123,6 +167,9 @@ int main(int argc, char** argv) {
   if (*stats_cmd) return RunStats(dir, out, &clock);
   if (*collection_create) return RunCollectionCreate(dir, collection_options, out, &clock);
   if (*collection_list) return RunCollectionList(dir, out, &clock);
+  if (*scan_cmd) return RunScan(dir, scan_options, out, &clock);
+  if (*warninglist_add) return RunWarningListAdd(dir, warninglist_add_options, out);
+  if (*warninglist_list) return RunWarningListList(dir, out);
   if (*pattern_check) {
     check_options.patterns = pattern_check->remaining();
     return RunPatternCheck(check_options, out);

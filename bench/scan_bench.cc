@@ -1,0 +1,219 @@
+// The detection benchmark (issue: "Detection ... at line rate"). Generates Zeek JSON and EVE logs
+// of --events events each with values of --indicators generated indicators planted in 0.1% of
+// them, then measures side by side in one run:
+//   - simdjson alone: every line parsed with simdjson's DOM parser (lines read the same way the
+//     scanner reads them), and the whole file with parse_many (simdjson's fastest path);
+//   - Concord's scan end to end (read, parse, map to STIX objects, match every indicator,
+//     temporal combination, alerts to /dev/null) with 1 and 2 threads;
+// and, with --memory-indicators, the memory an IndicatorSet of that many indicators takes.
+//
+//   build/bench/scan_bench [--events 1000000] [--indicators 100000] [--dir /tmp]
+//                          [--memory-indicators 1000000] [--repeat N]
+
+#include <simdjson.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "concord/base/input_stream.h"
+#include "concord/base/line_reader.h"
+#include "concord/base/uuid.h"
+#include "concord/detect/indicator_set.h"
+#include "concord/detect/scanner.h"
+#include "pattern_generator.h"
+#include "telemetry_generator.h"
+
+namespace {
+
+using namespace concord;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+size_t RssKiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
+  }
+  return 0;
+}
+
+std::string IndicatorJson(const std::string& pattern) {
+  std::string escaped;
+  for (char c : pattern) {
+    if (c == '"' || c == '\\') escaped.push_back('\\');
+    escaped.push_back(c);
+  }
+  return "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" +
+         NewUuidV4().ToString() +
+         "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\","
+         "\"name\":\"generated\",\"pattern\":\"" +
+         escaped + "\",\"pattern_type\":\"stix\",\"valid_from\":\"2019-01-01T00:00:00Z\"}";
+}
+
+std::unique_ptr<detect::IndicatorSet> Compile(const std::vector<std::string>& patterns,
+                                              double* seconds) {
+  detect::IndicatorOptions options;
+  options.now = Timestamp{1600000000, 0};
+  detect::IndicatorSetBuilder builder(options);
+  std::vector<std::string> texts;
+  texts.reserve(patterns.size());
+  for (const std::string& p : patterns) texts.push_back(IndicatorJson(p));
+  const auto start = Clock::now();
+  for (const std::string& t : texts) {
+    if (!builder.Add(t).ok()) std::abort();
+  }
+  auto set = builder.Build();
+  *seconds = Seconds(start);
+  if (!set.ok()) {
+    std::fprintf(stderr, "compile failed: %s\n", set.status().message().c_str());
+    std::exit(2);
+  }
+  return std::move(*set);
+}
+
+// simdjson alone, line by line (as the scanner reads lines): the baseline the issue names.
+double SimdjsonPerLine(const std::string& path, size_t* documents) {
+  auto input = InputStream::Open(path);
+  LineReader lines(input->get(), size_t{1} << 20);
+  simdjson::dom::parser parser;
+  std::string padded;
+  const auto start = Clock::now();
+  size_t n = 0;
+  while (true) {
+    auto line = lines.Next();
+    if (!line.ok() || !*line) break;
+    simdjson::dom::element doc;
+    if (parser.parse((*line)->text).get(doc) == simdjson::SUCCESS) ++n;
+  }
+  *documents = n;
+  return Seconds(start);
+}
+
+// simdjson's fastest path: the whole file in memory, parse_many (the read is not timed).
+double SimdjsonParseMany(const std::string& path, size_t* documents) {
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(path).get(text) != simdjson::SUCCESS) return 0;
+  simdjson::dom::parser parser;
+  const auto start = Clock::now();
+  simdjson::dom::document_stream stream;
+  size_t n = 0;
+  if (parser.parse_many(text).get(stream) == simdjson::SUCCESS) {
+    for (auto doc : stream) {
+      if (!doc.error()) ++n;
+    }
+  }
+  *documents = n;
+  return Seconds(start);
+}
+
+class CountingSink final : public detect::AlertSink {
+ public:
+  Status OnAlert(const detect::Alert&) override {
+    ++alerts;
+    return Status::Ok();
+  }
+  uint64_t alerts = 0;
+};
+
+void ScanFile(const detect::IndicatorSet& set, const std::string& path, int threads,
+              double baseline, double baseline_many, size_t events) {
+  CountingSink sink;
+  detect::ScanOptions options;
+  options.threads = threads;
+  detect::Scanner scanner(set, options, &sink);
+  auto input = InputStream::Open(path);
+  const auto start = Clock::now();
+  Status s = scanner.ScanFile(input->get(), path);
+  const double seconds = Seconds(start);
+  if (!s.ok()) std::fprintf(stderr, "scan failed: %s\n", s.message().c_str());
+  const detect::ScanStats& st = scanner.stats();
+  std::printf(
+      "  scan, %d thread%s: %.3f s, %.0f events/s (%.0f per thread), %llu alerts, %llu skipped; "
+      "%.2fx simdjson per line, %.2fx parse_many\n",
+      threads, threads == 1 ? " " : "s", seconds, events / seconds, events / seconds / threads,
+      (unsigned long long)st.alerts, (unsigned long long)st.skipped, seconds / baseline,
+      seconds / baseline_many);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t events = 1000000, indicators = 100000, memory_indicators = 0, repeat = 1;
+  std::string dir = "/tmp";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--events")
+      events = std::stoul(argv[i + 1]);
+    else if (flag == "--indicators")
+      indicators = std::stoul(argv[i + 1]);
+    else if (flag == "--dir")
+      dir = argv[i + 1];
+    else if (flag == "--memory-indicators")
+      memory_indicators = std::stoul(argv[i + 1]);
+    else if (flag == "--repeat")
+      repeat = std::stoul(argv[i + 1]);  // for profiling
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+
+  bench::PatternWorkload workload(42);
+  const std::vector<std::string> patterns =
+      workload.Patterns(indicators, bench::PatternMix::kRealistic);
+  double compile_seconds = 0;
+  const size_t rss_before = RssKiB();
+  std::unique_ptr<detect::IndicatorSet> set = Compile(patterns, &compile_seconds);
+  std::printf("indicators: %zu (realistic mix) compiled in %.3f s, set %.1f MiB (RSS +%.1f MiB)\n",
+              set->size(), compile_seconds, set->memory_bytes() / 1048576.0,
+              (RssKiB() - rss_before) / 1024.0);
+
+  bench::TelemetryGenerator generator(workload, 7);
+  for (auto [format, name] : {std::pair{bench::TelemetryFormat::kZeekJson, "zeek.json"},
+                              std::pair{bench::TelemetryFormat::kSuricataEve, "eve.json"}}) {
+    const std::string path = dir + "/concord_scan_bench_" + name;
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (f == nullptr) {
+      std::perror(path.c_str());
+      return 2;
+    }
+    const bench::TelemetryStats made = generator.Write(format, events, 0.001, f);
+    std::fclose(f);
+    std::printf("%s: %zu events, %.1f MiB, %zu with a planted indicator value\n", name, made.events,
+                made.bytes / 1048576.0, made.planted);
+    size_t docs = 0, docs_many = 0;
+    const double baseline = SimdjsonPerLine(path, &docs);
+    const double baseline_many = SimdjsonParseMany(path, &docs_many);
+    std::printf("  simdjson alone: %.3f s per line (%.0f docs/s, %.2f GB/s), %.3f s parse_many\n",
+                baseline, docs / baseline, made.bytes / baseline / 1e9, baseline_many);
+    for (size_t r = 0; r < repeat; ++r) {
+      for (int threads : {1, 2}) ScanFile(*set, path, threads, baseline, baseline_many, events);
+    }
+    std::remove(path.c_str());
+  }
+
+  if (memory_indicators > 0) {
+    set.reset();
+    bench::PatternWorkload big(43);
+    const std::vector<std::string> many =
+        big.Patterns(memory_indicators, bench::PatternMix::kIndicators);
+    const size_t before = RssKiB();
+    double seconds = 0;
+    std::unique_ptr<detect::IndicatorSet> large = Compile(many, &seconds);
+    std::printf(
+        "memory: %zu indicators compiled in %.2f s: set %.1f MiB (%.0f B/indicator), RSS +%.1f "
+        "MiB\n",
+        large->size(), seconds, large->memory_bytes() / 1048576.0,
+        static_cast<double>(large->memory_bytes()) / large->size(), (RssKiB() - before) / 1024.0);
+  }
+  return 0;
+}
