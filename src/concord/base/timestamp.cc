@@ -1,5 +1,6 @@
 #include "concord/base/timestamp.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <cstdio>
@@ -155,7 +156,8 @@ Result<ParsedTimestamp> ParseTimestamp(std::string_view text, const TimestampSyn
   return out;
 }
 
-std::string FormatTimestamp(const Timestamp& t, int fraction_digits) {
+size_t FormatTimestampInto(const Timestamp& t, int fraction_digits,
+                           char (&buf)[kMaxFormattedTimestamp]) {
   if (fraction_digits < 0) fraction_digits = 0;
   if (fraction_digits > 9) fraction_digits = 9;
   int64_t days = t.seconds / 86400;
@@ -168,7 +170,6 @@ std::string FormatTimestamp(const Timestamp& t, int fraction_digits) {
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   // Written digit by digit: this runs for every event a scan maps (no snprintf, no locale).
-  char buf[40];
   size_t n = 0;
   auto put = [&](uint64_t v, int width) {
     for (int i = width - 1; i >= 0; --i) {
@@ -179,8 +180,8 @@ std::string FormatTimestamp(const Timestamp& t, int fraction_digits) {
   };
   if (y < 0 || y > 9999) {  // outside RFC 3339; kept readable
     const std::string year = std::to_string(y);
-    std::memcpy(buf, year.data(), year.size());
-    n = year.size();
+    n = std::min<size_t>(year.size(), 20);
+    std::memcpy(buf, year.data(), n);
   } else {
     put(static_cast<uint64_t>(y), 4);
   }
@@ -200,9 +201,13 @@ std::string FormatTimestamp(const Timestamp& t, int fraction_digits) {
     for (int i = fraction_digits; i < 9; ++i) nanos /= 10;
     put(nanos, fraction_digits);
   }
-  std::string out(buf, n);
-  out += 'Z';
-  return out;
+  buf[n++] = 'Z';
+  return n;
+}
+
+std::string FormatTimestamp(const Timestamp& t, int fraction_digits) {
+  char buf[kMaxFormattedTimestamp];
+  return std::string(buf, FormatTimestampInto(t, fraction_digits, buf));
 }
 
 }  // namespace concord

@@ -45,4 +45,10 @@ Result<ParsedTimestamp> ParseTimestamp(std::string_view text, const TimestampSyn
 // Formats `t` as "YYYY-MM-DDTHH:MM:SS[.f]Z" with exactly `fraction_digits` (0..9) fraction digits.
 std::string FormatTimestamp(const Timestamp& t, int fraction_digits = 3);
 
+// FormatTimestamp into `out` without allocating; returns the length written (at most
+// kMaxFormattedTimestamp).
+inline constexpr size_t kMaxFormattedTimestamp = 40;
+size_t FormatTimestampInto(const Timestamp& t, int fraction_digits,
+                           char (&out)[kMaxFormattedTimestamp]);
+
 }  // namespace concord

@@ -59,7 +59,8 @@ LogFormat DetectLogFormat(std::string_view line) {
   if (HasKey(line, "event_type") && HasKey(line, "timestamp")) return LogFormat::kSuricataEve;
   if (HasKey(line, "ts") &&
       (HasKey(line, "uid") || HasKey(line, "id.orig_h") || HasKey(line, "id_orig_h") ||
-       HasKey(line, "_path") || HasKey(line, "fuid") || HasKey(line, "id"))) {
+       HasKey(line, "_path") || HasKey(line, "fuid") || HasKey(line, "id") ||
+       HasKey(line, "@stream") || HasKey(line, "fingerprint"))) {
     return LogFormat::kZeekJson;
   }
   if (HasKey(line, "winlog") || (HasKey(line, "@timestamp") && HasKey(line, "event"))) {

@@ -26,9 +26,10 @@ Result<LogFormat> ParseLogFormat(std::string_view name);
 
 // The format of a log whose first event (or header) line is `line`: Zeek TSV by its "#separator"
 // or "#fields" header; JSON by the fields of the object on the line, looked at without a full
-// parse (Zeek: "ts" with "uid", "id.orig_h" or "_path"; EVE: "event_type" with "timestamp";
-// ECS: "winlog" or "@timestamp" with "event"; flat Sysmon: "EventID"). kUnknown when the line
-// says nothing (blank, a comment, another kind of JSON): look at the next line.
+// parse (Zeek: "ts" with "uid", "id.orig_h", "_path", "@stream", "fuid" or "fingerprint"; EVE:
+// "event_type" with "timestamp"; ECS: "winlog" or "@timestamp" with "event"; flat Sysmon:
+// "EventID"). kUnknown when the line says nothing (blank, a comment, another kind of JSON): look at
+// the next line.
 LogFormat DetectLogFormat(std::string_view line);
 
 }  // namespace concord::ingest

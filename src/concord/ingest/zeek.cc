@@ -34,7 +34,7 @@ using Ref = ObservationBuilder::Ref;
 constexpr Ref kNoRef = ObservationBuilder::kNoRef;
 
 // Bounds on work per event, whatever the input holds.
-constexpr size_t kMaxListItems = 1000;   // elements read from one set or vector field
+constexpr size_t kMaxListItems = 1000;    // elements read from one set or vector field
 constexpr size_t kMaxOtherFields = 1024;  // fields not in kFieldNames kept for the address scan
 constexpr size_t kMaxCertChain = 10;      // certificates taken from ssl's cert_chain_fps
 constexpr size_t kMaxScanParts = 64;      // comma-separated parts of one scanned string
@@ -113,7 +113,6 @@ enum class Field : uint8_t {
   kMimeType,
   kTotalBytes,
   kSeenBytes,
-  kMissingBytes,
   kMailfrom,
   kRcptto,
   kFrom,
@@ -210,7 +209,6 @@ constexpr FieldName kFieldNames[] = {
     {"mime_type", Field::kMimeType},
     {"total_bytes", Field::kTotalBytes},
     {"seen_bytes", Field::kSeenBytes},
-    {"missing_bytes", Field::kMissingBytes},
     {"mailfrom", Field::kMailfrom},
     {"rcptto", Field::kRcptto},
     {"from", Field::kFrom},
@@ -287,7 +285,9 @@ class FieldTable {
 
   static constexpr size_t Index(std::string_view name) {
     const size_t n = name.size();
-    auto c = [&name](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(name[i])); };
+    auto c = [&name](size_t i) {
+      return static_cast<uint32_t>(static_cast<unsigned char>(name[i]));
+    };
     const uint32_t mix = static_cast<uint32_t>(n) | c(0) << 8 | c(n - 1) << 16 | c(n / 2) << 24;
     return (mix * 2654435761u) >> (32 - kSlotBits);  // Fibonacci hashing
   }
@@ -582,7 +582,9 @@ class Record {
   // code for returning an optional stalls on reading back the flag it just stored.
   static constexpr int64_t kAbsent = -1;
 
-  // An unsigned integer field no greater than `max` ("80" accepted); kAbsent when absent.
+  // An unsigned integer field no greater than `max` ("80" accepted); kAbsent when absent. A
+  // value that is not one sets status() with "expected <expected>", unless `expected` is ""
+  // (a field read only if it happens to be right).
   int64_t Integer(Field field, int64_t max, std::string_view expected) {
     Entry* e = Find(field);
     if (e == nullptr) return kAbsent;
@@ -613,7 +615,7 @@ class Record {
           break;
       }
       if (v.get_string().get(text) != simdjson::SUCCESS) {
-        Fail(*e, expected);
+        if (!expected.empty()) Fail(*e, expected);
         return kAbsent;
       }
     } else {
@@ -624,7 +626,7 @@ class Record {
     int64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < 0 || value > max) {
-      Fail(*e, expected);
+      if (!expected.empty()) Fail(*e, expected);
       return kAbsent;
     }
     return value;
@@ -689,8 +691,7 @@ class Record {
       }
     } else {
       text = e->raw;
-      if (field != Field::kTs &&
-          (text == context_->unset_field || text == context_->empty_field)) {
+      if (field != Field::kTs && (text == context_->unset_field || text == context_->empty_field)) {
         return false;
       }
     }
@@ -758,7 +759,7 @@ class Record {
   // AddAddress of each item of a list of addresses.
   void Addresses(Field field, ObservationBuilder* b) {
     ForEach(field, [&](std::string_view s) {
-        if (!Absent(s) && b->AddAddress(s) == kNoRef && !b->truncated()) {
+      if (!Absent(s) && b->AddAddress(s) == kNoRef && !b->truncated()) {
         Fail(*Find(field), "a list of IP addresses");
       }
     });
@@ -838,7 +839,8 @@ class Record {
     std::string name;
     std::string got;
     if (is_json()) {
-      name = e.prefix.empty() ? std::string(e.key) : std::string(e.prefix) + "." + std::string(e.key);
+      name =
+          e.prefix.empty() ? std::string(e.key) : std::string(e.prefix) + "." + std::string(e.key);
       std::string_view s;
       if (e.element.get_string().get(s) == simdjson::SUCCESS) {
         got = Quote(s);
@@ -850,8 +852,8 @@ class Record {
       name = context_->fields[e.column];
       got = Quote(e.raw);
     }
-    status_ = InvalidArgument("field '" + name + "': expected " + std::string(expected) + ", got " +
-                              got);
+    status_ =
+        InvalidArgument("field '" + name + "': expected " + std::string(expected) + ", got " + got);
   }
 
   // Adds the address or MAC address `s` is, if it is one; a comma-separated list of them is
@@ -902,7 +904,8 @@ class Record {
     size_t n = 0;
     for (json::Element item : array) {
       if (n++ == kMaxListItems) break;
-      if (item.type() == json::ElementType::STRING && item.get_string().get(s) == simdjson::SUCCESS) {
+      if (item.type() == json::ElementType::STRING &&
+          item.get_string().get(s) == simdjson::SUCCESS) {
         ScanString(s, b);
       }
     }
@@ -912,10 +915,9 @@ class Record {
     if (e.raw == context_->unset_field || e.raw == context_->empty_field) return;
     std::string_view type;
     if (e.column < context_->types.size()) type = context_->types[e.column];
-    if (type == "count" || type == "int" || type == "double" || type == "time" ||
-        type == "interval" || type == "port" || type == "bool" || type == "enum") {
-      return;
-    }
+    // Only addr, string, subnet, set[...] and vector[...] can hold an address; count, int,
+    // double, time, interval, port, bool and enum cannot. (No #types: look at the value.)
+    if (!type.empty() && type[0] != 'a' && type[0] != 's' && type[0] != 'v') return;
     if (type.starts_with("set[") || type.starts_with("vector[")) {
       ForEachPart(e.raw, context_->set_separator, kMaxListItems,
                   [b](std::string_view item) { ScanString(item, b); });
@@ -1103,10 +1105,9 @@ void AddFlow(const Flow& flow, Timestamp time, Record& r, ObservationBuilder* b)
       Field field;
       std::string_view key;
     };
-    for (const Count& c : {Count{Field::kOrigBytes, "src_byte_count"},
-                           Count{Field::kRespBytes, "dst_byte_count"},
-                           Count{Field::kOrigPkts, "src_packets"},
-                           Count{Field::kRespPkts, "dst_packets"}}) {
+    for (const Count& c :
+         {Count{Field::kOrigBytes, "src_byte_count"}, Count{Field::kRespBytes, "dst_byte_count"},
+          Count{Field::kOrigPkts, "src_packets"}, Count{Field::kRespPkts, "dst_packets"}}) {
       const int64_t n = r.Count(c.field);
       if (n >= 0) b->Int(c.key, n);
     }
@@ -1280,7 +1281,9 @@ void MapSsl(Record& r, Timestamp time, ObservationBuilder* b) {
     });
     if (fp_count > 0) break;
   }
-  auto fp_at = [&](size_t i) { return std::string_view(chain).substr(fps[i].first, fps[i].second); };
+  auto fp_at = [&](size_t i) {
+    return std::string_view(chain).substr(fps[i].first, fps[i].second);
+  };
   char sha1_lower[40];
   const bool has_sha1 = LowerHex(sha1, 40, sha1_lower);
   if (!Absent(subject) || !Absent(issuer) || has_sha1 || fp_count > 0) {
@@ -1357,12 +1360,10 @@ void MapX509(Record& r, Timestamp time, ObservationBuilder* b) {
   if (r.Time(Field::kCertNotValidAfter, &t)) b->Time("validity_not_after", t);
   b->OptionalString("subject", subject);
   b->OptionalString("subject_public_key_algorithm", r.Text(Field::kCertKeyAlg));
-  const std::string_view exponent = r.Text(Field::kCertExponent);
-  int64_t e = 0;
-  const auto [end, ec] = std::from_chars(exponent.data(), exponent.data() + exponent.size(), e);
-  if (!exponent.empty() && ec == std::errc() && end == exponent.data() + exponent.size()) {
-    b->Int("subject_public_key_exponent", e);
-  }
+  // A string in Zeek ("65537"); kept only when it reads as a number that fits.
+  const int64_t exponent =
+      r.Integer(Field::kCertExponent, std::numeric_limits<int64_t>::max(), /*expected=*/"");
+  if (exponent >= 0) b->Int("subject_public_key_exponent", exponent);
   if (!san.empty()) {
     b->BeginObject("x509_v3_extensions");
     b->String("subject_alternative_name", san);
@@ -1402,9 +1403,12 @@ void MapFiles(Record& r, Timestamp time, ObservationBuilder* b) {
     std::string_view name;
     size_t length;
   };
-  for (const Hash& h : {Hash{Field::kMd5, "MD5", 32}, Hash{Field::kSha1, "SHA-1", 40},
-                        Hash{Field::kSha256, "SHA-256", 64}, Hash{Field::kSha512, "SHA-512", 128}}) {
-    if (LowerHex(r.Text(h.field), h.length, lower)) b->String(h.name, std::string_view(lower, h.length));
+  for (const Hash& h :
+       {Hash{Field::kMd5, "MD5", 32}, Hash{Field::kSha1, "SHA-1", 40},
+        Hash{Field::kSha256, "SHA-256", 64}, Hash{Field::kSha512, "SHA-512", 128}}) {
+    if (LowerHex(r.Text(h.field), h.length, lower)) {
+      b->String(h.name, std::string_view(lower, h.length));
+    }
   }
   b->EndObject();
   b->Reference("parent_directory_ref", directory);
@@ -1418,8 +1422,8 @@ void MapFiles(Record& r, Timestamp time, ObservationBuilder* b) {
     std::string_view protocol;
   };
   static constexpr Source kSources[] = {
-      {"HTTP", "tcp", "http"},         {"SMTP", "tcp", "smtp"}, {"FTP_DATA", "tcp", "ftp-data"},
-      {"SMB", "tcp", "smb"},           {"SSL", "tcp", "tls"},   {"IRC_DATA", "tcp", "irc"},
+      {"HTTP", "tcp", "http"}, {"SMTP", "tcp", "smtp"}, {"FTP_DATA", "tcp", "ftp-data"},
+      {"SMB", "tcp", "smb"},   {"SSL", "tcp", "tls"},   {"IRC_DATA", "tcp", "irc"},
   };
   const std::string_view source = r.Text(Field::kSource);
   for (const Source& s : kSources) {
@@ -1446,7 +1450,8 @@ std::optional<Timestamp> ParseMailDate(std::string_view s) {
   }
   if (n < 5) return std::nullopt;
   auto number = [](std::string_view t, int* out) {
-    return !t.empty() && std::from_chars(t.data(), t.data() + t.size(), *out).ptr == t.data() + t.size();
+    return !t.empty() &&
+           std::from_chars(t.data(), t.data() + t.size(), *out).ptr == t.data() + t.size();
   };
   int day = 0;
   int year = 0;
@@ -1481,8 +1486,8 @@ std::optional<Timestamp> ParseMailDate(std::string_view s) {
                     static_cast<int>(clock.size()), clock.data(), clock.size() == 5 ? ":00" : "",
                     zone[0], zone.data() + 1, zone.data() + 3);
   if (length <= 0 || length >= static_cast<int>(sizeof text)) return std::nullopt;
-  Result<ParsedTimestamp> t = ParseTimestamp(std::string_view(text, length),
-                                             TimestampSyntax{.allow_offset = true});
+  Result<ParsedTimestamp> t =
+      ParseTimestamp(std::string_view(text, length), TimestampSyntax{.allow_offset = true});
   if (!t.ok()) return std::nullopt;
   return t->instant;
 }
@@ -1570,12 +1575,24 @@ struct ProtocolLog {
   std::string_view protocol;
 };
 constexpr ProtocolLog kProtocolLogs[] = {
-    {"dce_rpc", "tcp", "dce_rpc"}, {"dhcp", "udp", "dhcp"},       {"ftp", "tcp", "ftp"},
-    {"irc", "tcp", "irc"},         {"kerberos", "", "kerberos"},  {"modbus", "tcp", "modbus"},
-    {"mysql", "tcp", "mysql"},     {"ntlm", "", "ntlm"},          {"ntp", "udp", "ntp"},
-    {"quic", "udp", "quic"},       {"radius", "udp", "radius"},   {"rdp", "tcp", "rdp"},
-    {"sip", "", "sip"},            {"smb_files", "tcp", "smb"},   {"smb_mapping", "tcp", "smb"},
-    {"snmp", "udp", "snmp"},       {"socks", "tcp", "socks"},     {"ssh", "tcp", "ssh"},
+    {"dce_rpc", "tcp", "dce_rpc"},
+    {"dhcp", "udp", "dhcp"},
+    {"ftp", "tcp", "ftp"},
+    {"irc", "tcp", "irc"},
+    {"kerberos", "", "kerberos"},
+    {"modbus", "tcp", "modbus"},
+    {"mysql", "tcp", "mysql"},
+    {"ntlm", "", "ntlm"},
+    {"ntp", "udp", "ntp"},
+    {"quic", "udp", "quic"},
+    {"radius", "udp", "radius"},
+    {"rdp", "tcp", "rdp"},
+    {"sip", "", "sip"},
+    {"smb_files", "tcp", "smb"},
+    {"smb_mapping", "tcp", "smb"},
+    {"snmp", "udp", "snmp"},
+    {"socks", "tcp", "socks"},
+    {"ssh", "tcp", "ssh"},
     {"syslog", "", "syslog"},
 };
 
@@ -1585,7 +1602,7 @@ void MapOther(Record& r, std::string_view path, Timestamp time, ObservationBuild
   r.ScanForAddresses(true, b);
   flow.transport = r.Text(Field::kProto);
   for (const ProtocolLog& log : kProtocolLogs) {
-    if (log.path == path) {
+    if (!path.empty() && log.path[0] == path[0] && log.path == path) {
       if (flow.transport.empty()) flow.transport = log.transport;
       flow.services = log.protocol;
     }
@@ -1602,13 +1619,15 @@ LogType LogTypeOf(std::string_view path) {
     LogType type;
   };
   static constexpr Name kNames[] = {
-      {"conn", LogType::kConn},   {"dns", LogType::kDns},     {"http", LogType::kHttp},
-      {"ssl", LogType::kSsl},     {"x509", LogType::kX509},   {"files", LogType::kFiles},
-      {"smtp", LogType::kSmtp},   {"notice", LogType::kNotice},
+      {"conn", LogType::kConn}, {"dns", LogType::kDns},       {"http", LogType::kHttp},
+      {"ssl", LogType::kSsl},   {"x509", LogType::kX509},     {"files", LogType::kFiles},
+      {"smtp", LogType::kSmtp}, {"notice", LogType::kNotice},
   };
+  if (path.empty()) return LogType::kOther;
   for (const Name& n : kNames) {
-    if (path.starts_with(n.path) &&
-        (path.size() == n.path.size() || path[n.path.size()] == '_' || path[n.path.size()] == '-')) {
+    if (n.path[0] == path[0] && path.starts_with(n.path) &&  // the first byte rules most out
+        (path.size() == n.path.size() || path[n.path.size()] == '_' ||
+         path[n.path.size()] == '-')) {
       return n.type;
     }
   }
@@ -1663,8 +1682,7 @@ Record& ThreadRecord() {
 
 }  // namespace
 
-Status MapZeekJson(json::ObjectView event, const LogContext& context,
-                   ObservationBuilder* builder) {
+Status MapZeekJson(json::ObjectView event, const LogContext& context, ObservationBuilder* builder) {
   Record& r = ThreadRecord();
   r.StartJson();
   for (auto [key, value] : event) {
@@ -1686,8 +1704,7 @@ Status MapZeekJson(json::ObjectView event, const LogContext& context,
         if (value.get_object().get(inner) != simdjson::SUCCESS) break;
         for (auto [inner_key, inner_value] : inner) {
           const Field inner_field = Classify(key, inner_key);
-          if (inner_field != Field::kOther ||
-              inner_value.type() == json::ElementType::STRING ||
+          if (inner_field != Field::kOther || inner_value.type() == json::ElementType::STRING ||
               inner_value.type() == json::ElementType::ARRAY) {
             r.AddJson(inner_field, key, inner_key, inner_value);
           }
@@ -1705,8 +1722,18 @@ Status MapZeekTsv(std::span<const std::string_view> values, const LogContext& co
   Record& r = ThreadRecord();
   r.StartTsv(context, values);
   const size_t count = std::min(values.size(), context.fields.size());
+  // Validate UTF-8 once over the line when the values are its consecutive parts (as
+  // EventMapper splits it), value by value otherwise or to name the bad one.
+  bool one_line = count > 0;
+  for (size_t i = 1; i < count && one_line; ++i) {
+    one_line = values[i].data() == values[i - 1].data() + values[i - 1].size() + 1;
+  }
+  const bool valid =
+      one_line &&
+      simdjson::validate_utf8(
+          values[0].data(), values[count - 1].data() + values[count - 1].size() - values[0].data());
   for (size_t i = 0; i < count; ++i) {
-    if (!simdjson::validate_utf8(values[i].data(), values[i].size())) {
+    if (!valid && !simdjson::validate_utf8(values[i].data(), values[i].size())) {
       return InvalidArgument("field '" + context.fields[i] +
                              "': invalid UTF-8 (Zeek escapes such bytes as \\xHH)");
     }

@@ -79,14 +79,15 @@ constexpr std::string_view kConnTsv =
     "1.500000\t421\t18230\tSF\tT\tShADadfF\t9\t16\t(empty)";
 
 TEST(ZeekAdapterTest, ConnMapsToAddressesAndOneNetworkTraffic) {
-  EXPECT_EQ(MapJson(kConnJson),
-            "time 2020-09-15T12:12:44.123456Z\n"
-            "0 ipv4-addr {\"type\":\"ipv4-addr\",\"value\":\"10.0.0.5\"}\n"
-            "1 ipv6-addr {\"type\":\"ipv6-addr\",\"value\":\"2001:db8::20\"}\n"
-            "2 network-traffic {\"type\":\"network-traffic\",\"src_ref\":\"0\",\"dst_ref\":\"1\","
-            "\"src_port\":49320,\"dst_port\":80,\"protocols\":[\"tcp\",\"http\"],"
-            "\"start\":\"2020-09-15T12:12:44.123456Z\",\"end\":\"2020-09-15T12:12:45.623456Z\","
-            "\"src_byte_count\":421,\"dst_byte_count\":18230,\"src_packets\":9,\"dst_packets\":16}\n");
+  EXPECT_EQ(
+      MapJson(kConnJson),
+      "time 2020-09-15T12:12:44.123456Z\n"
+      "0 ipv4-addr {\"type\":\"ipv4-addr\",\"value\":\"10.0.0.5\"}\n"
+      "1 ipv6-addr {\"type\":\"ipv6-addr\",\"value\":\"2001:db8::20\"}\n"
+      "2 network-traffic {\"type\":\"network-traffic\",\"src_ref\":\"0\",\"dst_ref\":\"1\","
+      "\"src_port\":49320,\"dst_port\":80,\"protocols\":[\"tcp\",\"http\"],"
+      "\"start\":\"2020-09-15T12:12:44.123456Z\",\"end\":\"2020-09-15T12:12:45.623456Z\","
+      "\"src_byte_count\":421,\"dst_byte_count\":18230,\"src_packets\":9,\"dst_packets\":16}\n");
 }
 
 TEST(ZeekAdapterTest, EveryLayoutGivesTheSameObservation) {
@@ -104,11 +105,10 @@ TEST(ZeekAdapterTest, EveryLayoutGivesTheSameObservation) {
   ASSERT_NE(nested, kConnJson);
   EXPECT_EQ(MapJson(nested), dotted);
   // No "_path": the file's log type.
-  EXPECT_EQ(MapJson(ReplaceAll(std::string(kConnJson), R"("_path":"conn",)", ""), "conn"),
-            dotted);
+  EXPECT_EQ(MapJson(ReplaceAll(std::string(kConnJson), R"("_path":"conn",)", ""), "conn"), dotted);
   // ISO 8601 times (JSON::TS_ISO8601) and numbers written as text.
-  std::string iso = ReplaceAll(std::string(kConnJson), "1600171964.123456",
-                               "\"2020-09-15T12:12:44.123456Z\"");
+  std::string iso =
+      ReplaceAll(std::string(kConnJson), "1600171964.123456", "\"2020-09-15T12:12:44.123456Z\"");
   iso = ReplaceAll(iso, "49320", "\"49320\"");
   iso = ReplaceAll(iso, "18230", "\"18230\"");
   EXPECT_EQ(MapJson(iso), dotted);
@@ -215,7 +215,8 @@ TEST(ZeekAdapterTest, WrongTypedFieldsNameTheField) {
        R"(error: field 'p': expected a port number, got "http")"},
       {R"({"_path":"weird","ts":1600000000,"id.orig_h":"10.0.0.1","id.resp_p":null,"id.orig_p":[]})",
        "error: field 'id.orig_p': expected a port number, got []"},
-      {R"({"@stream":false,"ts":1600000000})", "error: field '@stream': expected a string, got false"},
+      {R"({"@stream":false,"ts":1600000000})",
+       "error: field '@stream': expected a string, got false"},
   };
   for (const Case& c : cases) EXPECT_EQ(MapJson(c.line), c.error) << c.line;
 
@@ -264,9 +265,8 @@ TEST(ZeekAdapterTest, UnknownLogsYieldTheirAddresses) {
   EXPECT_NE(MapJson(R"({"ts":1600000000,"uid":"C1","id.orig_h":"10.0.0.1"})").find("10.0.0.1"),
             std::string::npos);
   // TSV: #types say which fields hold addresses and which are lists.
-  const LogContext context =
-      TsvContext("known_hosts_x", "ts\thost\tpeers\tcount\tnote",
-                 "time\taddr\tset[addr]\tcount\tstring");
+  const LogContext context = TsvContext("known_hosts_x", "ts\thost\tpeers\tcount\tnote",
+                                        "time\taddr\tset[addr]\tcount\tstring");
   EXPECT_EQ(MapTsv(context, "1600000000.0\t10.0.0.1\t192.0.2.1,2001:db8::2\t10\tsee 10.0.0.9"),
             "time 2020-09-13T12:26:40.000000Z\n"
             "0 ipv4-addr {\"type\":\"ipv4-addr\",\"value\":\"10.0.0.1\"}\n"
@@ -290,9 +290,9 @@ TEST(ZeekAdapterTest, LogTypeComesFromPathStreamOrFileName) {
 }
 
 TEST(ZeekAdapterTest, IcmpTypeAndCodeAreNotPorts) {
-  const std::string out = MapJson(
-      R"({"_path":"conn","ts":1600000000,"id.orig_h":"10.0.0.1","id.orig_p":3,)"
-      R"("id.resp_h":"10.0.0.2","id.resp_p":13,"proto":"icmp"})");
+  const std::string out =
+      MapJson(R"({"_path":"conn","ts":1600000000,"id.orig_h":"10.0.0.1","id.orig_p":3,)"
+              R"("id.resp_h":"10.0.0.2","id.resp_p":13,"proto":"icmp"})");
   EXPECT_NE(out.find(R"("protocols":["icmp"],)"), std::string::npos) << out;
   EXPECT_NE(out.find(R"("extensions":{"icmp-ext":{"icmp_type_hex":"03","icmp_code_hex":"0d"}})"),
             std::string::npos)
@@ -308,14 +308,32 @@ TEST(ZeekAdapterTest, SslCertificatesByFingerprint) {
       R"("resp_certificate_sha1":"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",)"
       R"("subject":"CN=vpn.example","ja3":"0123456789ABCDEF0123456789ABCDEF","ja3s":"short"})");
   EXPECT_NE(out.find(R"("value":"vpn.example")"), std::string::npos) << out;
-  EXPECT_NE(out.find(R"({"type":"x509-certificate","hashes":{"MD5":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",)"
-                     R"("SHA-1":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"},"subject":"CN=vpn.example"})"),
-            std::string::npos)
+  EXPECT_NE(
+      out.find(
+          R"({"type":"x509-certificate","hashes":{"MD5":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",)"
+          R"("SHA-1":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"},"subject":"CN=vpn.example"})"),
+      std::string::npos)
       << out;
   EXPECT_NE(out.find(R"("protocols":["udp","tls"])"), std::string::npos) << out;
   EXPECT_NE(out.find(R"("ja3":"0123456789abcdef0123456789abcdef","ja3s":"short")"),
             std::string::npos)
       << out;
+}
+
+TEST(ZeekAdapterTest, OptionalCertificateDetailsNeverFailTheEvent) {
+  // certificate.exponent is a string in Zeek; a number, or text that is no number that fits, is
+  // kept or left out, never a reason to skip the certificate.
+  for (std::string_view exponent :
+       {"65537", "\"65537\"", "\"1234567890123456789012345\"", "\"-\"", "\"x\"", "null"}) {
+    const std::string out = MapJson(
+        R"({"_path":"x509","ts":1600000000,"certificate.serial":"01","certificate.exponent":)" +
+        std::string(exponent) + "}");
+    EXPECT_EQ(out.find("error"), std::string::npos) << exponent << "\n" << out;
+    EXPECT_EQ(out.find("subject_public_key_exponent\":65537") != std::string::npos,
+              exponent.find("65537") != std::string::npos)
+        << exponent << "\n"
+        << out;
+  }
 }
 
 TEST(ZeekAdapterTest, MailDatesAsSendersWriteThem) {
@@ -356,7 +374,7 @@ TEST(ZeekAdapterTest, HostileInputIsBoundedAndNeverCrashes) {
   }
   answers += "]}";
   const std::string out = MapJson(answers);
-  EXPECT_NE(out.find("\"10.0.0.1\""), std::string::npos);    // some were taken
+  EXPECT_NE(out.find("\"10.0.0.1\""), std::string::npos);     // some were taken
   EXPECT_EQ(out.find("\"10.0.234.95\""), std::string::npos);  // not all
 
   // Strings as long as a line may be, in every kind of field.
@@ -441,7 +459,8 @@ TEST(ZeekAdapterTest, ResetsTheBuilderWithTheEventTime) {
   context.format = LogFormat::kZeekJson;
   ASSERT_TRUE(mapper.Map(context, kConnJson, &builder).ok());
   ASSERT_TRUE(mapper
-                  .Map(context, R"({"_path":"capture_loss","ts":"2021-05-01T10:00:00.5Z","gaps":1})",
+                  .Map(context,
+                       R"({"_path":"capture_loss","ts":"2021-05-01T10:00:00.5Z","gaps":1})",
                        &builder)
                   .ok());
   EXPECT_EQ(observation.objects().size(), 0u);

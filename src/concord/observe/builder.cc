@@ -240,7 +240,8 @@ void ObservationBuilder::Bool(std::string_view key, bool value) {
 
 void ObservationBuilder::Time(std::string_view key, Timestamp value) {
   const int digits = value.nanos % 1000000 == 0 ? 3 : value.nanos % 1000 == 0 ? 6 : 9;
-  String(key, FormatTimestamp(value, digits));
+  char text[kMaxFormattedTimestamp];
+  String(key, std::string_view(text, FormatTimestampInto(value, digits, text)));
 }
 
 void ObservationBuilder::Reference(std::string_view key, Ref ref) {

@@ -1,5 +1,7 @@
 #include "concord/observe/observation.h"
 
+#include <cstring>
+
 namespace concord::observe {
 
 uint32_t ValueStore::AddText(std::string_view s) {
@@ -8,45 +10,29 @@ uint32_t ValueStore::AddText(std::string_view s) {
   return offset;
 }
 
-// Designated initializers cannot name the anonymous union's members without warnings, so nodes
-// are filled in field by field.
-ValueStore::Node ValueStore::MakeNode(ValueKind kind, uint32_t offset, uint32_t length) {
-  Node n{};
-  n.kind = kind;
-  n.offset = offset;
-  n.length = length;
-  return n;
-}
-
-ValueStore::Id ValueStore::AddNull() { return Push(MakeNode(ValueKind::kNull)); }
+ValueStore::Id ValueStore::AddNull() { return Push(ValueKind::kNull, 0, 0, 0); }
 
 ValueStore::Id ValueStore::AddBool(bool value) {
-  Node n = MakeNode(ValueKind::kBool);
-  n.int_value = value ? 1 : 0;
-  return Push(n);
+  return Push(ValueKind::kBool, 0, 0, value ? 1 : 0);
 }
 
-ValueStore::Id ValueStore::AddInt(int64_t value) {
-  Node n = MakeNode(ValueKind::kInt);
-  n.int_value = value;
-  return Push(n);
-}
+ValueStore::Id ValueStore::AddInt(int64_t value) { return Push(ValueKind::kInt, 0, 0, value); }
 
 ValueStore::Id ValueStore::AddFloat(double value) {
-  Node node = MakeNode(ValueKind::kFloat);
-  node.float_value = value;
-  return Push(node);
+  const Id id = Push(ValueKind::kFloat, 0, 0, 0);
+  nodes_[id].float_value = value;
+  return id;
 }
 
 ValueStore::Id ValueStore::AddString(std::string_view value) {
   const uint32_t offset = AddText(value);
-  return Push(MakeNode(ValueKind::kString, offset, static_cast<uint32_t>(value.size())));
+  return Push(ValueKind::kString, offset, static_cast<uint32_t>(value.size()), 0);
 }
 
 ValueStore::Id ValueStore::AddArray(std::span<const Id> elements) {
   const uint32_t offset = static_cast<uint32_t>(children_.size());
   for (Id e : elements) children_.push_back(Child{.value = e});
-  return Push(MakeNode(ValueKind::kArray, offset, static_cast<uint32_t>(elements.size())));
+  return Push(ValueKind::kArray, offset, static_cast<uint32_t>(elements.size()), 0);
 }
 
 ValueStore::Id ValueStore::AddObject(std::span<const std::pair<std::string_view, Id>> members) {
@@ -56,7 +42,7 @@ ValueStore::Id ValueStore::AddObject(std::span<const std::pair<std::string_view,
     children_.push_back(Child{
         .key_offset = key_offset, .key_length = static_cast<uint32_t>(key.size()), .value = value});
   }
-  return Push(MakeNode(ValueKind::kObject, offset, static_cast<uint32_t>(members.size())));
+  return Push(ValueKind::kObject, offset, static_cast<uint32_t>(members.size()), 0);
 }
 
 std::string_view ValueStore::string_value(Id id) const {
@@ -70,9 +56,16 @@ std::string_view ValueStore::member_key(Id object, size_t i) const {
 }
 
 std::optional<ValueStore::Id> ValueStore::Find(Id object, std::string_view key) const {
-  if (kind(object) != ValueKind::kObject) return std::nullopt;
-  for (size_t i = 0; i < size(object); ++i) {
-    if (member_key(object, i) == key) return member_value(object, i);
+  // The matcher resolves paths through this for every event: no substr, lengths first.
+  const Node& n = nodes_[object];
+  if (n.kind != ValueKind::kObject) return std::nullopt;
+  const Child* child = children_.data() + n.offset;
+  const char* text = text_.data();
+  for (uint32_t i = 0; i < n.length; ++i) {
+    if (child[i].key_length == key.size() &&
+        std::memcmp(text + child[i].key_offset, key.data(), key.size()) == 0) {
+      return child[i].value;
+    }
   }
   return std::nullopt;
 }

@@ -81,9 +81,14 @@ class ValueStore {
     uint32_t key_length = 0;
     Id value = 0;
   };
-  static Node MakeNode(ValueKind kind, uint32_t offset = 0, uint32_t length = 0);
-  Id Push(const Node& node) {  // inline: adapters add a few dozen values per event
-    nodes_.push_back(node);
+  // Appends a node, written in place (inline: adapters add a few dozen values per event, and
+  // building a Node elsewhere and copying it stalls on store forwarding).
+  Id Push(ValueKind kind, uint32_t offset, uint32_t length, int64_t int_value) {
+    Node& n = nodes_.emplace_back();
+    n.kind = kind;
+    n.offset = offset;
+    n.length = length;
+    n.int_value = int_value;
     return static_cast<Id>(nodes_.size() - 1);
   }
   uint32_t AddText(std::string_view s);
