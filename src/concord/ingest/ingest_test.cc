@@ -65,6 +65,14 @@ TEST(LogTimeTest, CalendarTimesAsLogsWriteThem) {
   }
 }
 
+TEST(LogTimeTest, MailDates) {
+  EXPECT_EQ(*ParseMailDate("Tue, 1 Jul 2003 10:52:37 +0200"), (Timestamp{1057049557, 0}));
+  EXPECT_EQ(*ParseMailDate("1 Jul 2003 10:52:37 EDT"), (Timestamp{1057071157, 0}));
+  EXPECT_FALSE(ParseMailDate("next tuesday").has_value());
+  EXPECT_FALSE(ParseMailDate("Tue, 31 Jun 2003 10:52:37 +0200").has_value());
+  EXPECT_FALSE(ParseMailDate("").has_value());
+}
+
 TEST(LogContextTest, ZeekHeader) {
   LogContext c;
   ASSERT_TRUE(ApplyZeekHeaderLine("#separator \\x09", &c).ok());

@@ -9,6 +9,16 @@ namespace {
 
 constexpr int64_t kMaxSeconds = 253402300800;  // 10000-01-01T00:00:00Z
 
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<Timestamp> TimeFromEpochSeconds(double seconds) {
@@ -89,6 +99,87 @@ Result<Timestamp> ParseLogTime(std::string_view text) {
                            "' is not a date and time: " + parsed.status().message());
   }
   return parsed->instant;
+}
+
+std::optional<Timestamp> ParseMailDate(std::string_view s) {
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  };
+  auto number = [&](int min_digits, int max_digits, int* out) {
+    int n = 0, v = 0;
+    while (i < s.size() && n < max_digits && s[i] >= '0' && s[i] <= '9') {
+      v = v * 10 + (s[i++] - '0');
+      ++n;
+    }
+    *out = v;
+    return n >= min_digits;
+  };
+  skip_space();
+  const size_t comma = s.find(',');
+  if (comma != std::string_view::npos && comma < 12) {
+    i = comma + 1;
+    skip_space();
+  }
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  if (!number(1, 2, &day)) return std::nullopt;
+  skip_space();
+  static constexpr std::string_view kMonths = "janfebmaraprmayjunjulaugsepoctnovdec";
+  if (i + 3 > s.size()) return std::nullopt;
+  char month_name[3] = {Lower(s[i]), Lower(s[i + 1]), Lower(s[i + 2])};
+  const size_t m = kMonths.find(std::string_view(month_name, 3));
+  if (m == std::string_view::npos || m % 3 != 0) return std::nullopt;
+  const int month = static_cast<int>(m / 3) + 1;
+  i += 3;
+  skip_space();
+  const size_t year_start = i;
+  if (!number(2, 4, &year)) return std::nullopt;
+  if (i - year_start == 2) year += year < 50 ? 2000 : 1900;
+  if (i - year_start == 3) year += 1900;
+  skip_space();
+  if (!number(1, 2, &hour) || i >= s.size() || s[i++] != ':' || !number(2, 2, &minute)) {
+    return std::nullopt;
+  }
+  if (i < s.size() && s[i] == ':') {
+    ++i;
+    if (!number(2, 2, &second)) return std::nullopt;
+  }
+  skip_space();
+  int offset_minutes = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    const int sign = s[i++] == '-' ? -1 : 1;
+    int hhmm = 0;
+    const size_t start = i;
+    if (!number(4, 4, &hhmm) || i - start != 4) return std::nullopt;
+    offset_minutes = sign * ((hhmm / 100) * 60 + hhmm % 100);
+  } else if (i < s.size()) {
+    static constexpr struct {
+      std::string_view name;
+      int hours;
+    } kZones[] = {{"EST", -5}, {"EDT", -4}, {"CST", -6}, {"CDT", -5},
+                  {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
+    const std::string_view zone = s.substr(i, 3);
+    for (const auto& z : kZones) {
+      if (EqualsIgnoreCase(zone, z.name)) offset_minutes = z.hours * 60;
+    }
+    // UT, GMT, Z, military zones and anything else: UTC (RFC 5322 section 4.3).
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int days_in_month = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+  if (year < 1900 || year > 9999 || day < 1 || day > days_in_month || hour > 23 || minute > 59 ||
+      second > 60) {
+    return std::nullopt;
+  }
+  if (second == 60) second = 59;
+  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = y / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = int64_t{era} * 146097 + doe - 719468;
+  return Timestamp{days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60, 0};
 }
 
 }  // namespace concord::ingest

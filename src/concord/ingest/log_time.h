@@ -2,6 +2,7 @@
 
 // The timestamps telemetry writes, read into Timestamps (UTC).
 
+#include <optional>
 #include <string_view>
 
 #include "concord/base/result.h"
@@ -21,5 +22,10 @@ Result<Timestamp> ParseEpochSeconds(std::string_view text);
 // a space for 'T', no zone, meaning UTC), offsets "+hh:mm", "+hhmm" or "Z", any fraction up to
 // nine digits. InvalidArgument saying what is wrong otherwise.
 Result<Timestamp> ParseLogTime(std::string_view text);
+
+// An RFC 5322 date as e-mail headers carry it ("Tue, 1 Jul 2003 10:52:37 +0200", obsolete zone
+// names such as "EST" included); nullopt when it is not one. Senders write what they like: an
+// unreadable date is never a reason to skip an event.
+std::optional<Timestamp> ParseMailDate(std::string_view text);
 
 }  // namespace concord::ingest

@@ -1,6 +1,6 @@
 // Sysmon events, flat (public datasets: top-level "EventID", "Image", "Hashes", ...) and ECS
 // (Winlogbeat: "winlog.event_data.*" with the ECS fields "process.*", "file.*", ...), mapped
-// through one set of per-event functions. docs/mappings-sysmon.md is the mapping; the golden
+// through one set of per-event functions. docs/mappings.md is the mapping; the golden
 // files under testdata/ingest/sysmon hold the code to it.
 //
 // How it works: one pass over the event's members fills Fields, a fixed array of slots named

@@ -1,5 +1,5 @@
 // The Zeek adapter: conn, dns, http, ssl, x509, files, smtp and notice logs mapped in full, any
-// other log to its addresses and connection; docs/mappings-zeek.md is the table.
+// other log to its addresses and connection; docs/mappings.md is the table.
 //
 // JSON (either field style, or "id" as a nested object) and TSV share one mapping per log type:
 // each event is first gathered into a Record (one pass over its fields, each name looked up once
@@ -1433,63 +1433,6 @@ void MapFiles(Record& r, Timestamp time, ObservationBuilder* b) {
     }
   }
   AddFlow(flow, time, r, b);
-}
-
-// An RFC 5322 date ("Mon, 5 Oct 2020 10:00:00 +0200"), as the Date header has it; nullopt
-// when it is not one (senders write what they like: never a reason to skip the event).
-std::optional<Timestamp> ParseMailDate(std::string_view s) {
-  s = Trim(s);
-  const size_t comma = s.find(',');
-  if (comma != std::string_view::npos && comma <= 4) s = Trim(s.substr(comma + 1));
-  std::array<std::string_view, 6> parts;
-  size_t n = 0;
-  while (!s.empty() && n < parts.size()) {
-    const size_t space = s.find(' ');
-    parts[n++] = s.substr(0, space);
-    s = space == std::string_view::npos ? std::string_view() : Trim(s.substr(space));
-  }
-  if (n < 5) return std::nullopt;
-  auto number = [](std::string_view t, int* out) {
-    return !t.empty() &&
-           std::from_chars(t.data(), t.data() + t.size(), *out).ptr == t.data() + t.size();
-  };
-  int day = 0;
-  int year = 0;
-  if (!number(parts[0], &day) || !number(parts[2], &year)) return std::nullopt;
-  if (parts[2].size() == 2) year += year < 50 ? 2000 : 1900;
-  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                 "jul", "aug", "sep", "oct", "nov", "dec"};
-  int month = 0;
-  if (parts[1].size() != 3) return std::nullopt;
-  const char m[3] = {LowerChar(parts[1][0]), LowerChar(parts[1][1]), LowerChar(parts[1][2])};
-  for (int i = 0; i < 12; ++i) {
-    if (kMonths[i] == std::string_view(m, 3)) month = i + 1;
-  }
-  const std::string_view clock = parts[3];
-  if (month == 0 || (clock.size() != 5 && clock.size() != 8)) return std::nullopt;
-  std::string_view zone = parts[4];
-  struct Named {
-    std::string_view name;
-    std::string_view offset;
-  };
-  static constexpr Named kZones[] = {{"GMT", "+0000"}, {"UT", "+0000"},  {"UTC", "+0000"},
-                                     {"Z", "+0000"},   {"EST", "-0500"}, {"EDT", "-0400"},
-                                     {"CST", "-0600"}, {"CDT", "-0500"}, {"MST", "-0700"},
-                                     {"MDT", "-0600"}, {"PST", "-0800"}, {"PDT", "-0700"}};
-  for (const Named& z : kZones) {
-    if (zone == z.name) zone = z.offset;
-  }
-  if (zone.size() != 5 || (zone[0] != '+' && zone[0] != '-')) return std::nullopt;
-  char text[40];
-  const int length =
-      std::snprintf(text, sizeof text, "%04d-%02d-%02dT%.*s%s%c%.2s:%.2s", year, month, day,
-                    static_cast<int>(clock.size()), clock.data(), clock.size() == 5 ? ":00" : "",
-                    zone[0], zone.data() + 1, zone.data() + 3);
-  if (length <= 0 || length >= static_cast<int>(sizeof text)) return std::nullopt;
-  Result<ParsedTimestamp> t =
-      ParseTimestamp(std::string_view(text, length), TimestampSyntax{.allow_offset = true});
-  if (!t.ok()) return std::nullopt;
-  return t->instant;
 }
 
 void MapSmtp(Record& r, Timestamp time, ObservationBuilder* b) {

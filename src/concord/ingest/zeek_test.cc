@@ -349,8 +349,9 @@ TEST(ZeekAdapterTest, MailDatesAsSendersWriteThem) {
       {"Tue,  5 Sep 2020  09:12:44  +0100", "2020-09-05T08:12:44.000Z"},
       {"yesterday", ""},
       {"Tue, 31 Feb 2020 09:12:44 +0000", ""},
-      {"Tue, 15 Sep 2020 09:12:44 CEST", ""},
-      {"Tue, 15 Sep 2020 9:12:44 +0000", ""},
+      // RFC 5322 section 4.3: an unknown zone name means "-0000", a time whose zone is unknown.
+      {"Tue, 15 Sep 2020 09:12:44 CEST", "2020-09-15T09:12:44.000Z"},
+      {"Tue, 15 Sep 2020 9:12:44 +0000", "2020-09-15T09:12:44.000Z"},  // one-digit hour: lenient
   };
   for (const Case& c : cases) {
     const std::string out = MapJson(R"({"_path":"smtp","ts":1600000000,"subject":"s","date":")" +
