@@ -183,6 +183,20 @@ check "sighting counts both files" contains "$(cat "$tmp/sightings.json")" '"sig
 check "sighted by this node" contains "$(cat "$tmp/sightings.json")" '"where_sighted_refs":\["identity--'
 scan export --type identity >"$tmp/identity.json"
 check "node identity stored" contains "$(cat "$tmp/identity.json")" '"name":"uk-node"'
+# --follow: alerts appear as lines are appended; Ctrl-C (SIGINT) ends the scan cleanly.
+: >"$tmp/growing.json"
+# (the binary itself in the background, not the scan() function, so that $! is its pid)
+"$concord" --data-dir "$scan_home" --no-progress scan --follow --no-sightings \
+  -o "$tmp/followed.jsonl" "$tmp/growing.json" 2>"$tmp/follow.err" &
+follower=$!
+sleep 0.5
+head -n 2 "$src/testdata/scan/sensor.json" >>"$tmp/growing.json"
+for _ in $(seq 50); do test "$(wc -l <"$tmp/followed.jsonl" 2>/dev/null)" = 3 && break; sleep 0.1; done
+check "--follow alerts on appended lines" test "$(wc -l <"$tmp/followed.jsonl")" = 3
+kill -INT "$follower"
+wait "$follower"
+check "--follow ends cleanly on SIGINT" test $? = 0
+check "--follow summary" contains "$(cat "$tmp/follow.err")" "2 events in 1 files"
 scan warninglist add "$src/testdata/warninglists/google-dns-cidr.json" >/dev/null
 check "warning list kept" contains "$(scan warninglist list)" "google-dns-cidr"
 check "bad warning list refused" test "$(status_of scan warninglist add "$src/testdata/warninglists/bad-cidr.txt")" = 1

@@ -34,7 +34,9 @@ extern "C" void OnStopSignal(int) { g_stop.store(true); }
 // Alerts as JSON lines on a FILE (standard output or --out).
 class JsonLinesSink final : public detect::AlertSink {
  public:
-  explicit JsonLinesSink(FILE* out) : out_(out) {}
+  // `flush_each`: write every alert through at once (--follow: alerts must not wait in a buffer
+  // while the log is quiet).
+  JsonLinesSink(FILE* out, bool flush_each) : out_(out), flush_each_(flush_each) {}
   Status OnAlert(const detect::Alert& a) override {
     line_.clear();
     json::Writer w(&line_);
@@ -84,11 +86,13 @@ class JsonLinesSink final : public detect::AlertSink {
     if (std::fwrite(line_.data(), 1, line_.size(), out_) != line_.size()) {
       return IoError("cannot write alerts: " + std::string(std::strerror(errno)));
     }
+    if (flush_each_) std::fflush(out_);
     return Status::Ok();
   }
 
  private:
   FILE* out_;
+  bool flush_each_;
   std::string line_;
 };
 
@@ -212,7 +216,7 @@ int RunScan(const DataDir& dir, const ScanCommandOptions& options, const OutputO
       return fail(IoError("cannot write " + options.out_path + ": " + std::strerror(errno)));
     }
   }
-  JsonLinesSink sink(alerts_out);
+  JsonLinesSink sink(alerts_out, options.follow);
   detect::Scanner scanner(**indicators, scan, &sink);
   Progress progress(out.progress && !out.json);
 

@@ -57,7 +57,8 @@ bool GetString(const Element& object, std::string_view key, std::string_view* ou
 
 // The references an object makes: values of *_ref properties and elements of *_refs
 // properties, at any depth, except the common properties that are not observations.
-std::vector<std::string> References(const observe::ValueStore& store, observe::ValueStore::Id root) {
+std::vector<std::string> References(const observe::ValueStore& store,
+                                    observe::ValueStore::Id root) {
   std::vector<std::string> refs;
   std::vector<observe::ValueStore::Id> stack = {root};
   while (!stack.empty()) {  // each value is visited once: the store is a tree
@@ -79,7 +80,8 @@ std::vector<std::string> References(const observe::ValueStore& store, observe::V
       } else if (key.ends_with("_refs") && store.kind(value) == observe::ValueKind::kArray) {
         for (size_t k = 0; k < store.size(value); ++k) {
           const observe::ValueStore::Id ref = store.element(value, k);
-          if (store.kind(ref) == observe::ValueKind::kString) refs.emplace_back(store.string_value(ref));
+          if (store.kind(ref) == observe::ValueKind::kString)
+            refs.emplace_back(store.string_value(ref));
         }
       } else {
         stack.push_back(value);
@@ -231,8 +233,8 @@ Result<std::vector<observe::Observation>> ObservationReader::Finish() {
   return out;
 }
 
-Result<std::vector<observe::Observation>> ReadObservations(std::string_view text,
-                                                  const ObservationReaderOptions& options) {
+Result<std::vector<observe::Observation>> ReadObservations(
+    std::string_view text, const ObservationReaderOptions& options) {
   std::unique_ptr<InputStream> input = InputStream::FromString(std::string(text), "observations");
   json::Splitter splitter(input.get(), "objects", options.limits);
   ObservationReader reader(options);

@@ -65,7 +65,7 @@ class ObservationReader {
 // Reads every STIX object in `text` (a bundle, a JSON array of objects, or objects one after
 // another such as JSON lines) and returns the observations, as ObservationReader does. Errors
 // name the line of the input where a bad value starts.
-Result<std::vector<observe::Observation>> ReadObservations(std::string_view text,
-                                                  const ObservationReaderOptions& options = {});
+Result<std::vector<observe::Observation>> ReadObservations(
+    std::string_view text, const ObservationReaderOptions& options = {});
 
 }  // namespace concord::pattern

@@ -402,7 +402,8 @@ class Evaluator {
 
   // The comparison expression `index` under one binding of types to objects. Depth bounded by
   // Pattern::height.
-  bool Holds(uint32_t index, const observe::Observation& o, const std::vector<std::string_view>& types,
+  bool Holds(uint32_t index, const observe::Observation& o,
+             const std::vector<std::string_view>& types,
              const std::vector<const observe::ObservedObject*>& bound) {
     const Node& n = p_.nodes[index];
     switch (n.kind) {
@@ -469,16 +470,19 @@ class Evaluator {
             break;
           }
           case PathStep::Kind::kIndex:
-            if (kind == observe::ValueKind::kArray && static_cast<uint64_t>(step.index) < store.size(v.id)) {
+            if (kind == observe::ValueKind::kArray &&
+                static_cast<uint64_t>(step.index) < store.size(v.id)) {
               const observe::ValueStore::Id e = store.element(v.id, step.index);
-              push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
+              push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString,
+                   false);
             }
             break;
           case PathStep::Kind::kAnyIndex:
             if (kind == observe::ValueKind::kArray) {
               for (size_t i = 0; i < store.size(v.id); ++i) {
                 const observe::ValueStore::Id e = store.element(v.id, i);
-                push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
+                push(e, v.encoding,
+                     v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
               }
             }
             break;
@@ -493,7 +497,8 @@ class Evaluator {
   // ---- Comparisons (paragraphs 4 and 5) ----
 
   // The bytes of a binary value (nullopt when its JSON string is not valid base64/hex).
-  static std::optional<std::string> BinaryBytes(const observe::ValueStore& store, const PathValue& v) {
+  static std::optional<std::string> BinaryBytes(const observe::ValueStore& store,
+                                                const PathValue& v) {
     const std::string_view s = store.string_value(v.id);
     return v.encoding == Encoding::kBase64 ? DecodeBase64(s) : DecodeHex(s);
   }
@@ -520,14 +525,17 @@ class Evaluator {
           return -CompareIntDouble(l.int_value, store.float_value(v.id));
         return std::nullopt;
       case LiteralKind::kFloat:
-        if (kind == observe::ValueKind::kInt) return CompareIntDouble(store.int_value(v.id), l.float_value);
-        if (kind == observe::ValueKind::kFloat) return Three(store.float_value(v.id), l.float_value);
+        if (kind == observe::ValueKind::kInt)
+          return CompareIntDouble(store.int_value(v.id), l.float_value);
+        if (kind == observe::ValueKind::kFloat)
+          return Three(store.float_value(v.id), l.float_value);
         return std::nullopt;
       case LiteralKind::kBool:
         if (kind != observe::ValueKind::kBool) return std::nullopt;
         return Three(store.bool_value(v.id), l.bool_value);
       case LiteralKind::kTimestamp: {
-        if (kind != observe::ValueKind::kString || v.encoding != Encoding::kNone) return std::nullopt;
+        if (kind != observe::ValueKind::kString || v.encoding != Encoding::kNone)
+          return std::nullopt;
         Result<ParsedTimestamp> ts =
             ParseTimestamp(store.string_value(v.id), TimestampSyntax{.allow_offset = true});
         if (!ts.ok()) return std::nullopt;
@@ -578,7 +586,8 @@ class Evaluator {
       }
       case CompareOp::kIn: {
         if (l.elements.empty()) {
-          const bool scalar = kind != observe::ValueKind::kArray && kind != observe::ValueKind::kObject;
+          const bool scalar =
+              kind != observe::ValueKind::kArray && kind != observe::ValueKind::kObject;
           return scalar ? Truth::kFalse : Truth::kIncomparable;
         }
         Truth result = Truth::kIncomparable;
@@ -642,15 +651,16 @@ class Evaluator {
 
 }  // namespace
 
-Result<std::vector<ReferenceBinding>> ReferenceBindings(const Pattern& pattern,
-                                                        std::span<const observe::Observation> observations,
-                                                        const ReferenceLimits& limits) {
+Result<std::vector<ReferenceBinding>> ReferenceBindings(
+    const Pattern& pattern, std::span<const observe::Observation> observations,
+    const ReferenceLimits& limits) {
   Evaluator evaluator(pattern, observations, limits);
   CONCORD_RETURN_IF_ERROR(evaluator.Prepare());
   return evaluator.Bindings();
 }
 
-Result<bool> EvaluateReference(const Pattern& pattern, std::span<const observe::Observation> observations,
+Result<bool> EvaluateReference(const Pattern& pattern,
+                               std::span<const observe::Observation> observations,
                                const ReferenceLimits& limits) {
   CONCORD_ASSIGN_OR_RETURN(std::vector<ReferenceBinding> bindings,
                            ReferenceBindings(pattern, observations, limits));

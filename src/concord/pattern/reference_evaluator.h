@@ -102,8 +102,8 @@
 #include <vector>
 
 #include "concord/base/result.h"
-#include "concord/pattern/ast.h"
 #include "concord/observe/observation.h"
+#include "concord/pattern/ast.h"
 
 namespace concord::pattern {
 
@@ -122,14 +122,15 @@ using ReferenceBinding = std::vector<std::pair<size_t, int64_t>>;
 // Whether `pattern` matches `observations`, per the semantics above. Runs CheckPattern first and
 // returns its error for an invalid pattern. ResourceExhausted when the limits are exceeded.
 // REQUIRES: `pattern` came from ParsePattern.
-Result<bool> EvaluateReference(const Pattern& pattern, std::span<const observe::Observation> observations,
+Result<bool> EvaluateReference(const Pattern& pattern,
+                               std::span<const observe::Observation> observations,
                                const ReferenceLimits& limits = {});
 
 // Every distinct binding of the whole pattern (empty when it does not match), sorted; for
 // differential tests that compare which observations an engine used.
-Result<std::vector<ReferenceBinding>> ReferenceBindings(const Pattern& pattern,
-                                                        std::span<const observe::Observation> observations,
-                                                        const ReferenceLimits& limits = {});
+Result<std::vector<ReferenceBinding>> ReferenceBindings(
+    const Pattern& pattern, std::span<const observe::Observation> observations,
+    const ReferenceLimits& limits = {});
 
 // Whether the observation expression `node` (a kObservation of `pattern`) matches
 // `observation` by paragraphs 2 to 5 alone.

@@ -184,7 +184,8 @@ Comparison::Truth Comparison::Compare(const observe::ValueStore& store, const Pa
     }
     case CompareOp::kIn: {
       if (constants_.empty()) {
-        const bool scalar = kind != observe::ValueKind::kArray && kind != observe::ValueKind::kObject;
+        const bool scalar =
+            kind != observe::ValueKind::kArray && kind != observe::ValueKind::kObject;
         return scalar ? Truth::kFalse : Truth::kIncomparable;
       }
       Truth result = Truth::kIncomparable;

@@ -14,10 +14,10 @@
 
 #include "concord/base/result.h"
 #include "concord/base/timestamp.h"
+#include "concord/observe/observation.h"
 #include "concord/pattern/ast.h"
 #include "concord/pattern/engine/semantics.h"
 #include "concord/pattern/ip.h"
-#include "concord/observe/observation.h"
 #include "concord/pattern/regex.h"
 
 namespace concord::pattern::engine {
@@ -70,7 +70,8 @@ class Comparison {
 
  private:
   enum class Truth : uint8_t { kFalse, kTrue, kIncomparable };
-  Truth Compare(const observe::ValueStore& store, const PathValue& v, CompareScratch* scratch) const;
+  Truth Compare(const observe::ValueStore& store, const PathValue& v,
+                CompareScratch* scratch) const;
   static int Compare3(const observe::ValueStore& store, const PathValue& v, const Constant& c,
                       CompareScratch* scratch, bool* comparable);
 

@@ -195,9 +195,10 @@ class Differential {
     // reference matches it over all observations (no cap is reached at these sizes).
     std::vector<const observe::Observation*> order;
     for (const observe::Observation& o : observations) order.push_back(&o);
-    std::stable_sort(order.begin(), order.end(), [](const observe::Observation* a, const observe::Observation* b) {
-      return a->last_observed < b->last_observed;
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [](const observe::Observation* a, const observe::Observation* b) {
+                       return a->last_observed < b->last_observed;
+                     });
     StreamMatcher stream(set);
     std::vector<StreamMatch> reported;
     for (const observe::Observation* o : order) stream.Feed(*o, &reported);

@@ -846,8 +846,8 @@ void ForEachLeaf(const Impl& m, uint32_t v, F& f) {
 
 }  // namespace
 
-void Matcher::MatchObservation(const observe::Observation& observation, std::vector<uint32_t>* matched,
-                               std::vector<uint32_t>* exhausted) {
+void Matcher::MatchObservation(const observe::Observation& observation,
+                               std::vector<uint32_t>* matched, std::vector<uint32_t>* exhausted) {
   const Impl& m = set_.impl();
   MatchExpressions(observation, &scratch_->expressions, exhausted);
   for (const ExpressionMatch& x : scratch_->expressions) {
@@ -856,7 +856,8 @@ void Matcher::MatchObservation(const observe::Observation& observation, std::vec
   }
 }
 
-void Matcher::MatchExpressions(const observe::Observation& observation, std::vector<ExpressionMatch>* out,
+void Matcher::MatchExpressions(const observe::Observation& observation,
+                               std::vector<ExpressionMatch>* out,
                                std::vector<uint32_t>* exhausted) {
   const Impl& m = set_.impl();
   Scratch& s = *scratch_;

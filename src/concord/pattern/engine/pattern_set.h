@@ -38,8 +38,8 @@
 
 #include "concord/base/result.h"
 #include "concord/base/status.h"
-#include "concord/pattern/limits.h"
 #include "concord/observe/observation.h"
+#include "concord/pattern/limits.h"
 
 namespace concord::pattern::engine {
 

@@ -108,8 +108,9 @@ struct PatternSet::Impl {
     return it == type_ids.end() ? kNoIndex : it->second;
   }
   // The values of `slot` for `object` of `observation`.
-  void Resolve(uint32_t slot, const observe::Observation& observation, observe::ValueStore::Id object,
-               std::vector<PathValue>* out, std::vector<PathValue>* scratch) const {
+  void Resolve(uint32_t slot, const observe::Observation& observation,
+               observe::ValueStore::Id object, std::vector<PathValue>* out,
+               std::vector<PathValue>* scratch) const {
     const Slot& s = slots[slot];
     if (s.key_path) {
       ResolveKeyPath(s.steps, observation.values, object, out);

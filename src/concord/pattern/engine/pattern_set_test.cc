@@ -58,7 +58,8 @@ TEST(PatternSetBuilderTest, InvalidPatternsStayAsErrors) {
   EXPECT_EQ((*set)->error(1), s);
   EXPECT_EQ((*set)->error(2), c);
   EXPECT_EQ((*set)->user_index(2), 9u);
-  const std::vector<observe::Observation> obs = Read(Od(R"("0":{"type":"ipv4-addr","value":"1.2.3.4"})"));
+  const std::vector<observe::Observation> obs =
+      Read(Od(R"("0":{"type":"ipv4-addr","value":"1.2.3.4"})"));
   const std::vector<MatchResult> r = (*set)->EvaluateBatch(obs);
   ASSERT_EQ(r.size(), 3u);
   EXPECT_EQ(r[0].state, MatchResult::State::kMatched);

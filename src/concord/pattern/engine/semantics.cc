@@ -51,14 +51,17 @@ void ResolvePath(std::span<const PathStep> steps, const observe::Observation& ob
           std::optional<observe::ValueStore::Id> found = store.Find(v.id, step.key);
           if (!found) break;
           const observe::ValueKind fk = store.kind(*found);
-          push(*found, EncodingOf(step.key), step.key.ends_with("_ref") && fk == observe::ValueKind::kString,
+          push(*found, EncodingOf(step.key),
+               step.key.ends_with("_ref") && fk == observe::ValueKind::kString,
                step.key.ends_with("_refs") && fk == observe::ValueKind::kArray);
           break;
         }
         case PathStep::Kind::kIndex:
-          if (kind == observe::ValueKind::kArray && static_cast<uint64_t>(step.index) < store.size(v.id)) {
+          if (kind == observe::ValueKind::kArray &&
+              static_cast<uint64_t>(step.index) < store.size(v.id)) {
             const observe::ValueStore::Id e = store.element(v.id, step.index);
-            push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
+            push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString,
+                 false);
           }
           break;
         case PathStep::Kind::kAnyIndex:
@@ -66,7 +69,8 @@ void ResolvePath(std::span<const PathStep> steps, const observe::Observation& ob
             const size_t n = store.size(v.id);
             for (size_t i = 0; i < n; ++i) {
               const observe::ValueStore::Id e = store.element(v.id, i);
-              push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString, false);
+              push(e, v.encoding, v.reference_list && store.kind(e) == observe::ValueKind::kString,
+                   false);
             }
           }
           break;
@@ -96,8 +100,8 @@ bool IsKeyPath(std::span<const PathStep> steps) {
   return !steps.empty();
 }
 
-void ResolveKeyPath(std::span<const PathStep> steps, const observe::ValueStore& store, observe::ValueStore::Id object,
-                    std::vector<PathValue>* out) {
+void ResolveKeyPath(std::span<const PathStep> steps, const observe::ValueStore& store,
+                    observe::ValueStore::Id object, std::vector<PathValue>* out) {
   out->clear();
   observe::ValueStore::Id v = object;
   for (const PathStep& step : steps) {

@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "concord/pattern/ast.h"
 #include "concord/observe/observation.h"
+#include "concord/pattern/ast.h"
 
 namespace re2 {
 class RE2;
@@ -62,8 +62,8 @@ void ResolvePath(std::span<const PathStep> steps, const observe::Observation& ob
 bool IsKeyPath(std::span<const PathStep> steps);
 
 // ResolvePath for a path IsKeyPath accepts, without working memory.
-void ResolveKeyPath(std::span<const PathStep> steps, const observe::ValueStore& store, observe::ValueStore::Id object,
-                    std::vector<PathValue>* out);
+void ResolveKeyPath(std::span<const PathStep> steps, const observe::ValueStore& store,
+                    observe::ValueStore::Id object, std::vector<PathValue>* out);
 
 // RFC 4648 base64 with padding into `*out`; false (out unspecified) when malformed.
 bool DecodeBase64(std::string_view s, std::string* out);

@@ -28,10 +28,10 @@
 #include <vector>
 
 #include "concord/base/timestamp.h"
+#include "concord/observe/observation.h"
 #include "concord/pattern/engine/key_table.h"
 #include "concord/pattern/engine/semantics.h"
 #include "concord/pattern/ip.h"
-#include "concord/observe/observation.h"
 
 namespace re2 {
 class RE2;
@@ -202,8 +202,8 @@ struct SlotIndex {
   // Sorts and builds the parts. Call once, after every atom is registered.
   void Build();
   // Appends to `*hits` the clauses that the values of this slot for one object satisfy.
-  void Probe(const observe::ValueStore& store, std::span<const PathValue> values, const KeyTable& keys,
-             ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
+  void Probe(const observe::ValueStore& store, std::span<const PathValue> values,
+             const KeyTable& keys, ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
   // Heap bytes held (the KeyTable's share excluded).
   size_t memory_bytes() const;
 };

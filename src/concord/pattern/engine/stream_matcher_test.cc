@@ -29,7 +29,8 @@ std::unique_ptr<PatternSet> Build(const std::vector<std::string>& patterns) {
 }
 
 // The user indexes reported for each fed observation.
-std::vector<std::vector<uint32_t>> Feed(StreamMatcher* s, const std::vector<observe::Observation>& obs) {
+std::vector<std::vector<uint32_t>> Feed(StreamMatcher* s,
+                                        const std::vector<observe::Observation>& obs) {
   std::vector<std::vector<uint32_t>> out;
   for (const observe::Observation& o : obs) {
     std::vector<StreamMatch> m;
