@@ -137,6 +137,7 @@ void Stages(const detect::IndicatorSet& set, const std::string& path) {
   ingest::EventMapper mapper;
   observe::Observation o;
   observe::ObservationBuilder builder(&o);
+  builder.SetFilter(&set.property_filter());  // as the scanner maps
   pattern::engine::Matcher matcher(set.patterns());
   std::vector<pattern::engine::Matcher::ExpressionMatch> matches;
   json::Parser parser;

@@ -53,6 +53,23 @@ std::vector<std::string> PlainDomainNames(const pattern::Pattern& p) {
   return out;
 }
 
+// Records in `filter` the properties `p`'s paths read.
+void AllowPaths(const pattern::Pattern& p, observe::PropertyFilter* filter) {
+  for (const pattern::ObjectPath& path : p.paths) {
+    std::string_view last_key;
+    for (size_t i = 0; i < path.steps.size(); ++i) {
+      const pattern::PathStep& step = path.steps[i];
+      if (step.kind != pattern::PathStep::Kind::kKey) continue;
+      if (i == 0) {
+        filter->Allow(path.object_type, step.key);
+      } else if (last_key.ends_with("_ref") || last_key.ends_with("_refs")) {
+        filter->AllowOnAnyType(step.key);  // a property of the referenced object
+      }
+      last_key = step.key;
+    }
+  }
+}
+
 std::string Quote(std::string_view s) {
   std::string out = "'";
   for (char c : s) {
@@ -179,6 +196,7 @@ Status IndicatorSetBuilder::Add(std::string_view text, stix::Tlp tlp) {
     Example(id, "pattern: " + added.message());
   } else {
     ++stats_.loaded;
+    AllowPaths(*p, &set_->filter_);
   }
   IndicatorSet::Record r{};
   const std::string_view name = StringMember(o, "name");

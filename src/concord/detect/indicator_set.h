@@ -19,6 +19,7 @@
 #include "concord/base/result.h"
 #include "concord/base/timestamp.h"
 #include "concord/detect/warning_list.h"
+#include "concord/observe/property_filter.h"
 #include "concord/pattern/engine/pattern_set.h"
 #include "concord/stix/tlp.h"
 #include "concord/store/store.h"
@@ -98,6 +99,9 @@ class IndicatorSet {
   IndicatorRef indicator(uint32_t index) const;
   const pattern::engine::PatternSet& patterns() const { return *patterns_; }
   const IndicatorLoadStats& load_stats() const { return stats_; }
+  // The object properties the loaded patterns can read (every path's first property, and the
+  // properties read past references on any type): adapters need write no others.
+  const observe::PropertyFilter& property_filter() const { return filter_; }
   // Heap bytes held: metadata plus the compiled patterns.
   size_t memory_bytes() const;
 
@@ -113,6 +117,7 @@ class IndicatorSet {
   std::vector<Record> records_;
   std::unique_ptr<pattern::engine::PatternSet> patterns_;
   IndicatorLoadStats stats_;
+  observe::PropertyFilter filter_;
 };
 
 }  // namespace concord::detect

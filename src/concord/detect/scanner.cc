@@ -30,8 +30,10 @@ struct Scanner::Event {
 };
 
 struct Scanner::Worker {
-  Worker(const pattern::engine::PatternSet& set, const ingest::IngestLimits& limits)
-      : mapper(limits), builder(&observation), matcher(set) {}
+  Worker(const IndicatorSet& set, const ScanOptions& options)
+      : mapper(options.ingest), builder(&observation), matcher(set.patterns()) {
+    if (options.filter_properties) builder.SetFilter(&set.property_filter());
+  }
   ingest::EventMapper mapper;
   observe::Observation observation;
   observe::ObservationBuilder builder;
@@ -50,8 +52,7 @@ class Scanner::Pool {
  public:
   Pool(Scanner* scanner, int threads) : scanner_(scanner) {
     for (int i = 0; i < threads; ++i) {
-      workers_.push_back(
-          std::make_unique<Worker>(scanner->indicators_.patterns(), scanner->options_.ingest));
+      workers_.push_back(std::make_unique<Worker>(scanner->indicators_, scanner->options_));
     }
     for (int i = 0; i < threads; ++i) {
       threads_.emplace_back([this, i] { Run(*workers_[i]); });
@@ -117,7 +118,7 @@ Scanner::Scanner(const IndicatorSet& indicators, ScanOptions options, AlertSink*
   options_.threads = std::clamp(options_.threads, 1, 256);
   options_.batch_events = std::max<size_t>(options_.batch_events, 1);
   if (options_.threads == 1) {
-    inline_worker_ = std::make_unique<Worker>(indicators_.patterns(), options_.ingest);
+    inline_worker_ = std::make_unique<Worker>(indicators_, options_);
   } else {
     pool_ = std::make_unique<Pool>(this, options_.threads);
   }

@@ -51,6 +51,9 @@ struct ScanOptions {
   size_t batch_events = 1024;
   // Examples kept per skip reason.
   size_t max_skip_examples = 3;
+  // Map only the object properties some indicator can read (IndicatorSet::property_filter).
+  // Alerts and sightings are the same either way; off is for looking at full observations.
+  bool filter_properties = true;
 };
 
 struct Alert {

@@ -185,12 +185,18 @@ void ObservationBuilder::Begin(std::string_view type) {
   frames_.clear();
   members_.clear();
   keys_.clear();
+  skip_depth_ = 0;
+  if (filter_ != nullptr) rule_ = filter_->Rule(type);
   frames_.push_back(Frame{0, 0, 0});
   value_bytes_ += type.size();
   AddMember("type", out_->values.AddString(type));
 }
 
 void ObservationBuilder::BeginObject(std::string_view key) {
+  if (Skip(key)) {
+    ++skip_depth_;
+    return;
+  }
   const uint32_t offset = static_cast<uint32_t>(keys_.size());
   keys_.append(key);
   frames_.push_back(Frame{members_.size(), offset, static_cast<uint32_t>(key.size())});
@@ -210,6 +216,10 @@ ValueStore::Id ObservationBuilder::CloseFrame() {
 }
 
 void ObservationBuilder::EndObject() {
+  if (skip_depth_ > 0) {
+    --skip_depth_;
+    return;
+  }
   const Frame frame = frames_.back();
   if (members_.size() == frame.first_member) {  // empty: not written
     frames_.pop_back();
@@ -220,37 +230,44 @@ void ObservationBuilder::EndObject() {
 }
 
 void ObservationBuilder::String(std::string_view key, std::string_view value) {
+  if (Skip(key)) return;
   if (!Room(key.size() + value.size())) return;
   AddMember(key, out_->values.AddString(value));
 }
 
 void ObservationBuilder::OptionalString(std::string_view key, std::string_view value) {
+  if (Skip(key)) return;
   if (!Absent(value)) String(key, value);
 }
 
 void ObservationBuilder::Int(std::string_view key, int64_t value) {
+  if (Skip(key)) return;
   if (!Room(key.size() + 8)) return;
   AddMember(key, out_->values.AddInt(value));
 }
 
 void ObservationBuilder::Bool(std::string_view key, bool value) {
+  if (Skip(key)) return;
   if (!Room(key.size() + 1)) return;
   AddMember(key, out_->values.AddBool(value));
 }
 
 void ObservationBuilder::Time(std::string_view key, Timestamp value) {
+  if (Skip(key)) return;
   const int digits = value.nanos % 1000000 == 0 ? 3 : value.nanos % 1000 == 0 ? 6 : 9;
   char text[kMaxFormattedTimestamp];
   String(key, std::string_view(text, FormatTimestampInto(value, digits, text)));
 }
 
 void ObservationBuilder::Reference(std::string_view key, Ref ref) {
+  if (Skip(key)) return;
   if (ref == kNoRef) return;
   SetKeyText(ref);
   String(key, key_text_);
 }
 
 void ObservationBuilder::References(std::string_view key, std::span<const Ref> refs) {
+  if (Skip(key)) return;
   scratch_ids_.clear();
   for (Ref r : refs) {
     if (r == kNoRef) continue;
@@ -263,6 +280,7 @@ void ObservationBuilder::References(std::string_view key, std::span<const Ref> r
 }
 
 void ObservationBuilder::Strings(std::string_view key, std::span<const std::string_view> values) {
+  if (Skip(key)) return;
   scratch_ids_.clear();
   for (std::string_view s : values) {
     if (!Room(s.size())) break;
@@ -273,6 +291,7 @@ void ObservationBuilder::Strings(std::string_view key, std::span<const std::stri
 }
 
 ObservationBuilder::Ref ObservationBuilder::End() {
+  skip_depth_ = 0;
   while (frames_.size() > 1) EndObject();  // forgiving: close what the adapter left open
   if (frames_.empty()) return kNoRef;
   if (frames_.size() == 1 && members_.size() == 1) {  // only "type": nothing was observed

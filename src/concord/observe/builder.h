@@ -31,6 +31,7 @@
 
 #include "concord/base/timestamp.h"
 #include "concord/observe/observation.h"
+#include "concord/observe/property_filter.h"
 
 namespace concord::observe {
 
@@ -54,6 +55,11 @@ class ObservationBuilder {
   // Starts a new observation made at `time` (first_observed = last_observed = time): clears the
   // observation and any object under construction.
   void Reset(Timestamp time);
+
+  // From now on, writes only the top-level members of composite objects that `filter` wants
+  // (null, the default: every member). `filter` must outlive the builder. Members skipped cost
+  // nothing (a timestamp is not even formatted).
+  void SetFilter(const PropertyFilter* filter) { filter_ = filter; }
 
   Observation& observation() { return *out_; }
   // True when a limit dropped objects or members of the current observation.
@@ -135,8 +141,16 @@ class ObservationBuilder {
   void AddMember(std::string_view key, ValueStore::Id value);
   ValueStore::Id CloseFrame();
 
+  // True when the member `key` of the object under construction is not to be written.
+  bool Skip(std::string_view key) const {
+    return skip_depth_ > 0 || (filter_ != nullptr && frames_.size() == 1 && !rule_.Wants(key));
+  }
+
   Observation* out_;
   Limits limits_;
+  const PropertyFilter* filter_ = nullptr;
+  PropertyFilter::TypeRule rule_;  // of the object under construction
+  int skip_depth_ = 0;             // nested objects being skipped
   bool truncated_ = false;
   size_t value_bytes_ = 0;
   std::string keys_;             // member keys of the objects under construction

@@ -1,5 +1,7 @@
 #include "concord/observe/builder.h"
 
+#include "concord/observe/dump.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -125,6 +127,35 @@ TEST_F(BuilderTest, AnObjectWithNothingButItsTypeIsNotAdded) {
   b_.OptionalString("name", "-");
   EXPECT_EQ(b_.End(), kNoRef);
   EXPECT_TRUE(o_.objects().empty());
+}
+
+TEST_F(BuilderTest, AFilterKeepsOnlyWantedTopLevelMembers) {
+  PropertyFilter filter;
+  filter.Allow("network-traffic", "dst_ref");
+  filter.Allow("network-traffic", "extensions");
+  filter.AllowOnAnyType("value");
+  b_.SetFilter(&filter);
+  const Ref dst = b_.AddAddress("198.51.100.7");
+  b_.Begin("network-traffic");
+  b_.Reference("dst_ref", dst);
+  b_.Int("dst_port", 443);
+  b_.Time("start", Timestamp{1, 0});
+  b_.BeginObject("x-unwanted");
+  b_.String("a", "b");
+  b_.EndObject();
+  b_.BeginObject("extensions");
+  b_.BeginObject("x-tls-ext");
+  b_.String("ja3", "abc");  // nested members of a wanted member are all kept
+  b_.EndObject();
+  b_.EndObject();
+  const Ref flow = b_.End();
+  ASSERT_NE(flow, kNoRef);
+  EXPECT_EQ(DumpValue(o_.values, o_.objects()[flow].value),
+            R"({"type":"network-traffic","dst_ref":"0","extensions":{"x-tls-ext":{"ja3":"abc"}}})");
+  // A type the filter has no rule for keeps only "type": such an object is not added.
+  b_.Begin("process");
+  b_.Int("pid", 4);
+  EXPECT_EQ(b_.End(), kNoRef);
 }
 
 TEST_F(BuilderTest, LimitsDropObjectsAndSayTheyDid) {

@@ -1,5 +1,7 @@
 #include "concord/pattern/engine/slot_index.h"
 
+#include <unordered_map>
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -205,7 +207,27 @@ struct RegexSetIndex::Chunk {
   std::unique_ptr<re2::RE2::Set> set;  // null: report every value
   std::vector<uint32_t> values;        // by index in the set
   std::vector<uint32_t> always;        // values whose regex the set refused
+  std::vector<std::string> regexes;    // those of `set`, in order, for per-thread copies
 };
+
+namespace {
+
+re2::RE2::Options RegexOptions() {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  return options;
+}
+
+}  // namespace
+
+struct ProbeScratch::Regexes {
+  std::unordered_map<const void*, std::unique_ptr<re2::RE2::Set>> sets;  // by chunk
+  std::vector<int> matched;
+};
+
+ProbeScratch::ProbeScratch() = default;
+ProbeScratch::~ProbeScratch() = default;
 
 RegexSetIndex::RegexSetIndex() = default;
 RegexSetIndex::~RegexSetIndex() = default;
@@ -218,9 +240,7 @@ void RegexSetIndex::Add(std::string regex, uint32_t value) {
 }
 
 void RegexSetIndex::Build() {
-  re2::RE2::Options options;
-  options.set_log_errors(false);
-  options.set_max_mem(64 << 20);
+  const re2::RE2::Options options = RegexOptions();
   for (size_t i = 0; i < pending_.size(); i += kChunk) {
     auto chunk = std::make_unique<Chunk>();
     chunk->set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
@@ -231,11 +251,13 @@ void RegexSetIndex::Build() {
         chunk->always.push_back(pending_[k].second);
       } else {
         chunk->values.push_back(pending_[k].second);
+        chunk->regexes.push_back(pending_[k].first);
       }
     }
     if (!chunk->set->Compile()) {
       chunk->always.insert(chunk->always.end(), chunk->values.begin(), chunk->values.end());
       chunk->values.clear();
+      chunk->regexes.clear();
       chunk->set.reset();
     }
     chunks_.push_back(std::move(chunk));
@@ -243,14 +265,31 @@ void RegexSetIndex::Build() {
   pending_ = {};
 }
 
-void RegexSetIndex::Query(std::string_view text, std::vector<uint32_t>* hits) const {
-  std::vector<int> matched;
+void RegexSetIndex::Query(std::string_view text, std::vector<uint32_t>* hits,
+                          ProbeScratch* scratch) const {
+  std::vector<int> local;
+  if (scratch != nullptr && scratch->regexes == nullptr) {
+    scratch->regexes = std::make_unique<ProbeScratch::Regexes>();
+  }
+  std::vector<int>& matched = scratch != nullptr ? scratch->regexes->matched : local;
   for (const std::unique_ptr<Chunk>& chunk : chunks_) {
     hits->insert(hits->end(), chunk->always.begin(), chunk->always.end());
     if (chunk->set == nullptr || chunk->values.empty()) continue;
+    const re2::RE2::Set* set = chunk->set.get();
+    if (scratch != nullptr) {
+      std::unique_ptr<re2::RE2::Set>& own = scratch->regexes->sets[chunk.get()];
+      if (own == nullptr) {
+        // The same regexes compiled again for this thread; they compiled once, so they do again.
+        auto copy = std::make_unique<re2::RE2::Set>(RegexOptions(), re2::RE2::UNANCHORED);
+        bool ok = true;
+        for (const std::string& r : chunk->regexes) ok = ok && copy->Add(r, nullptr) >= 0;
+        if (ok && copy->Compile()) own = std::move(copy);
+      }
+      if (own != nullptr) set = own.get();
+    }
     matched.clear();
     re2::RE2::Set::ErrorInfo error{};
-    if (chunk->set->Match(re2::StringPiece(text.data(), text.size()), &matched, &error)) {
+    if (set->Match(re2::StringPiece(text.data(), text.size()), &matched, &error)) {
       for (int m : matched) hits->push_back(chunk->values[m]);
     } else if (error.kind != re2::RE2::Set::kNoError) {
       hits->insert(hits->end(), chunk->values.begin(), chunk->values.end());
@@ -351,9 +390,9 @@ void SlotIndex::Probe(const observe::ValueStore& store, std::span<const PathValu
               Append(keys.Find(slot, kKeyDotSuffix, t.substr(i - 1)), hits);
             }
           }
-          if (!like_set.empty()) like_set.Query(t, hits);
+          if (!like_set.empty()) like_set.Query(t, hits, scratch);
         }
-        if (!matches_set.empty()) matches_set.Query(MatchesText(s, &scratch->b), hits);
+        if (!matches_set.empty()) matches_set.Query(MatchesText(s, &scratch->b), hits, scratch);
         if (want_ip) {
           std::optional<IpNetwork> net = ParseIpNetwork(s);
           if (net) {

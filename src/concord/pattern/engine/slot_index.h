@@ -157,8 +157,11 @@ class RegexSetIndex {
   // True when no regex was added.
   bool empty() const { return count_ == 0; }
   // Appends the value of every regex that matches somewhere in `text` (and of every regex of a
-  // chunk that could not decide).
-  void Query(std::string_view text, std::vector<uint32_t>* hits) const;
+  // chunk that could not decide). With `scratch`, matches with that thread's own copies of the
+  // compiled sets: RE2 guards a set's DFA cache with a lock, which threads sharing one set
+  // contend for on every match.
+  void Query(std::string_view text, std::vector<uint32_t>* hits,
+             struct ProbeScratch* scratch = nullptr) const;
   // Heap bytes held (RE2's own memory estimated at 4 KiB per regex).
   size_t memory_bytes() const;
 
@@ -173,9 +176,16 @@ class RegexSetIndex {
 
 // Scratch for SlotIndex::Probe (one per thread).
 struct ProbeScratch {
+  ProbeScratch();
+  ~ProbeScratch();
+  ProbeScratch(const ProbeScratch&) = delete;
+  ProbeScratch& operator=(const ProbeScratch&) = delete;
   std::string a;
   std::string b;
   std::string key;
+  // This thread's copies of RegexSetIndex chunks, made on first use.
+  struct Regexes;
+  std::unique_ptr<Regexes> regexes;
 };
 
 // Everything one slot indexes.
