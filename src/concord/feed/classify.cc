@@ -211,7 +211,28 @@ void AppendPatternEscaped(std::string_view value, std::string* out) {
   }
 }
 
+// An IPv6 address or block in RFC 5952 form ("0:0:0:0:0:0:0:1" -> "::1", upper case lowered),
+// as telemetry adapters write observed addresses, so that equality finds it. Unchanged when it
+// does not read as one.
+std::string CanonicalIpv6(std::string_view value) {
+  const size_t slash = value.find('/');
+  const std::string address(value.substr(0, slash));
+  unsigned char bytes[16];
+  char text[INET6_ADDRSTRLEN];
+  if (inet_pton(AF_INET6, address.c_str(), bytes) != 1 ||
+      inet_ntop(AF_INET6, bytes, text, sizeof text) == nullptr) {
+    return std::string(value);
+  }
+  return std::string(text) +
+         std::string(slash == std::string_view::npos ? "" : value.substr(slash));
+}
+
 std::string StixPattern(ValueKind kind, std::string_view value) {
+  if (kind == ValueKind::kIpv6 || kind == ValueKind::kIpv6Cidr) {
+    const std::string canonical = CanonicalIpv6(value);
+    return std::string("[ipv6-addr:value ") + (kind == ValueKind::kIpv6 ? "=" : "ISSUBSET") + " '" +
+           canonical + "']";
+  }
   if (kind == ValueKind::kDomainTree) {
     // The domain itself and, through LIKE (which the engine indexes as a suffix), every
     // subdomain.

@@ -80,6 +80,9 @@ TEST(PatternTest, EachKind) {
   EXPECT_EQ(StixPattern(ValueKind::kIpv6Cidr, "2001:db8::/32"),
             "[ipv6-addr:value ISSUBSET '2001:db8::/32']");
   EXPECT_EQ(StixPattern(ValueKind::kDomain, "example.com"), "[domain-name:value = 'example.com']");
+  EXPECT_EQ(StixPattern(ValueKind::kIpv6, "0:0:0:0:0:0:0:1"), "[ipv6-addr:value = '::1']");
+  EXPECT_EQ(StixPattern(ValueKind::kIpv6Cidr, "2001:DB8:0::/32"),
+            "[ipv6-addr:value ISSUBSET '2001:db8::/32']");
   EXPECT_EQ(Classify("*.evil.example"), ValueKind::kDomainTree);
   EXPECT_EQ(Classify(".evil.example"), ValueKind::kDomainTree);
   EXPECT_FALSE(Classify("*.example").has_value() &&
