@@ -121,6 +121,7 @@ struct FileImport {
   uint64_t* total_objects;
   InputStream* input;
   FileSummary* summary;
+  json::Parser* parser;  // for reading indicators' patterns
 
   // Counts an invalid object or line at `where`; with --strict, the error that fails the file.
   Status Invalid(const std::string& where) {
@@ -133,8 +134,7 @@ struct FileImport {
   // unless told to include it.
   void CheckWarningLists(const stix::Object& object, const std::string& where) {
     if (options->warning_lists == nullptr || object.type != "indicator") return;
-    static thread_local json::Parser parser;
-    Result<json::Element> doc = parser.Parse(object.json);
+    Result<json::Element> doc = parser->Parse(object.json);
     std::string_view text;
     if (!doc.ok() || (*doc)["pattern"].get(text) != simdjson::SUCCESS) return;
     Result<pattern::Pattern> p = pattern::ParsePattern(text);
@@ -252,7 +252,8 @@ FileSummary ImportOne(store::Store& store, const std::string& path, const Import
   }
   auto txn = store.BeginWrite(ProvenanceFor(path, options.source), collections);
   if (!txn.ok()) return fail(txn.status());
-  FileImport f{txn->get(), &options, &log, &progress, total_objects, input->get(), &s};
+  json::Parser parser;
+  FileImport f{txn->get(), &options, &log, &progress, total_objects, input->get(), &s, &parser};
   Status read = format->has_value() ? ImportFeed(f, feed_options) : ImportStix(f);
   if (!read.ok()) return fail(read);
   Status committed = (*txn)->Commit();

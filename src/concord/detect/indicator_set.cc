@@ -104,6 +104,7 @@ size_t IndicatorSet::memory_bytes() const {
 
 IndicatorSetBuilder::IndicatorSetBuilder(IndicatorOptions options)
     : options_(std::move(options)),
+      parser_(std::make_unique<json::Parser>()),
       set_(new IndicatorSet()),
       patterns_(std::make_unique<pattern::engine::PatternSetBuilder>(options_.engine_limits)) {}
 
@@ -118,9 +119,7 @@ void IndicatorSetBuilder::Example(std::string_view id, std::string_view reason) 
 
 Status IndicatorSetBuilder::Add(std::string_view text, stix::Tlp tlp) {
   ++stats_.read;
-  // One parser for the builder's life: indicators come one at a time.
-  static thread_local json::Parser parser;
-  Result<json::Element> parsed = parser.Parse(text);
+  Result<json::Element> parsed = parser_->Parse(text);
   json::ObjectView o;
   if (!parsed.ok() || parsed->get_object().get(o) != simdjson::SUCCESS) {
     ++stats_.invalid;

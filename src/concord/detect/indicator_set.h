@@ -24,6 +24,10 @@
 #include "concord/stix/tlp.h"
 #include "concord/store/store.h"
 
+namespace concord::json {
+class Parser;
+}
+
 namespace concord::detect {
 
 struct IndicatorOptions {
@@ -87,6 +91,7 @@ class IndicatorSetBuilder {
   void Example(std::string_view id, std::string_view reason);
   IndicatorOptions options_;
   IndicatorLoadStats stats_;
+  std::unique_ptr<json::Parser> parser_;  // indicators come one at a time
   std::unique_ptr<IndicatorSet> set_;
   std::unique_ptr<pattern::engine::PatternSetBuilder> patterns_;
 };

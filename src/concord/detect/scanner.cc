@@ -257,7 +257,6 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
   std::deque<std::unique_ptr<Batch>> pending;
   std::vector<std::unique_ptr<Batch>> free_batches;
   const size_t max_pending = 2 * pool_->threads() + 2;
-  Status failed;
   auto consume_front = [&]() -> Status {
     std::unique_ptr<Batch> b = std::move(pending.front());
     pending.pop_front();
