@@ -4,8 +4,10 @@
 
 namespace concord::cli {
 
-Progress::Progress(bool enabled)
+Progress::Progress(bool enabled, std::string unit, uint32_t check_every)
     : active_(enabled && isatty(STDERR_FILENO)),
+      unit_(std::move(unit)),
+      check_every_(check_every == 0 ? 1 : check_every),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
@@ -13,7 +15,7 @@ Progress::~Progress() { Clear(); }
 
 void Progress::Update(const std::string& label, uint64_t objects, uint64_t done, uint64_t total) {
   if (!active_) return;
-  if ((++calls_ & 255) != 0) return;  // look at the clock only now and then
+  if (++calls_ % check_every_ != 0) return;  // look at the clock only now and then
   const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
@@ -26,11 +28,11 @@ void Progress::Update(const std::string& label, uint64_t objects, uint64_t done,
     const int filled = static_cast<int>(fraction * width);
     std::string bar(filled, '#');
     bar.append(width - filled, '.');
-    std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%%  %llu objects  %.0f/s", name.c_str(), bar.c_str(),
-                 fraction * 100, static_cast<unsigned long long>(objects), rate);
+    std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%%  %llu %s  %.0f/s", name.c_str(), bar.c_str(),
+                 fraction * 100, static_cast<unsigned long long>(objects), unit_.c_str(), rate);
   } else {
-    std::fprintf(stderr, "\r\033[K%s  %llu objects  %.0f/s", name.c_str(),
-                 static_cast<unsigned long long>(objects), rate);
+    std::fprintf(stderr, "\r\033[K%s  %llu %s  %.0f/s", name.c_str(),
+                 static_cast<unsigned long long>(objects), unit_.c_str(), rate);
   }
   std::fflush(stderr);
   drawn_ = true;

@@ -13,7 +13,9 @@ namespace concord::cli {
 class Progress {
  public:
   // `enabled` is the caller's wish; the bar is drawn only if it also has a terminal.
-  explicit Progress(bool enabled);
+  // `unit` names what is counted ("objects", "events"); the clock is read on one call in
+  // `check_every` (callers that report per item pass a large value, per batch 1).
+  explicit Progress(bool enabled, std::string unit = "objects", uint32_t check_every = 256);
   ~Progress();
 
   // Reports that `objects` have been processed and `done` of `total` bytes read (total 0 when
@@ -24,6 +26,8 @@ class Progress {
 
  private:
   bool active_;
+  std::string unit_;
+  uint32_t check_every_;
   bool drawn_ = false;
   uint64_t calls_ = 0;
   std::chrono::steady_clock::time_point start_;

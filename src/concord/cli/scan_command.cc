@@ -218,7 +218,7 @@ int RunScan(const DataDir& dir, const ScanCommandOptions& options, const OutputO
   }
   JsonLinesSink sink(alerts_out, options.follow);
   detect::Scanner scanner(**indicators, scan, &sink);
-  Progress progress(out.progress && !out.json);
+  Progress progress(out.progress && !out.json, "events", /*check_every=*/1);
 
   g_stop = false;
   std::signal(SIGINT, OnStopSignal);

@@ -225,7 +225,7 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
   auto report = [&] {
     stats_.bytes = bytes_before + input->consumed();
     if (progress && stats_.events >= next_progress) {
-      next_progress = stats_.events + 16384;
+      next_progress = stats_.events + 4096;
       progress(ScanProgress{stats_.events, stats_.alerts, input->consumed(), input->size()});
     }
   };
