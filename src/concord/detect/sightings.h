@@ -47,8 +47,6 @@ class SightingCounter {
   std::vector<std::string> ToStix(const IndicatorSet& indicators,
                                   const SightingOptions& options) const;
 
-  void Clear() { by_indicator_.clear(); }
-
  private:
   struct Seen {
     uint64_t count = 0;

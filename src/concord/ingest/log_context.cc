@@ -15,7 +15,7 @@ std::string Unescape(std::string_view s) {
       if (c >= 'A' && c <= 'F') return c - 'A' + 10;
       return -1;
     };
-    if (s[i] == '\\' && i + 3 < s.size() + 0 && s[i + 1] == 'x' && hex(s[i + 2]) >= 0 &&
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && hex(s[i + 2]) >= 0 &&
         hex(s[i + 3]) >= 0) {
       out.push_back(static_cast<char>(hex(s[i + 2]) * 16 + hex(s[i + 3])));
       i += 3;

@@ -45,7 +45,6 @@ class LogReader {
 
   // The format in use: the one given or recognised, kUnknown before that.
   LogFormat format() const { return context_ ? context_->format : format_; }
-  uint64_t bytes_consumed() const { return input_->consumed(); }
 
  private:
   InputStream* input_;

@@ -64,7 +64,6 @@ class ObservationBuilder {
   Observation& observation() { return *out_; }
   // True when a limit dropped objects or members of the current observation.
   bool truncated() const { return truncated_; }
-  size_t object_count() const { return out_->objects().size(); }
 
   // ---- Simple objects {type, value}; each returns the object, existing or new, or kNoRef.
 
@@ -121,9 +120,6 @@ class ObservationBuilder {
   // when the object has no member but its type, or when a limit dropped it.
   Ref End();
 
-  // The text of a key as written into references ("0", "1", ...). For tests and explanations.
-  static std::string KeyOf(Ref ref) { return std::to_string(ref); }
-
  private:
   struct Member {
     uint32_t key_offset;  // into keys_
@@ -136,7 +132,7 @@ class ObservationBuilder {
     uint32_t key_length;
   };
   Ref AddValueObject(std::string_view type, std::string_view value);
-  void SetKeyText(Ref ref);  // key_text_ = KeyOf(ref), without allocating
+  void SetKeyText(Ref ref);  // key_text_ = the decimal key of `ref` ("0", "1", ...)
   bool Room(size_t bytes);
   void AddMember(std::string_view key, ValueStore::Id value);
   ValueStore::Id CloseFrame();

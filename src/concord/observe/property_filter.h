@@ -31,10 +31,6 @@ class PropertyFilter {
   };
   TypeRule Rule(std::string_view type) const;
 
-  bool Wants(std::string_view type, std::string_view property) const {
-    return Rule(type).Wants(property);
-  }
-
  private:
   static void AddUnique(std::vector<std::string>* list, std::string_view property);
   struct Hash {
