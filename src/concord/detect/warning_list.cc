@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "concord/base/ascii.h"
 #include "concord/json/document.h"
 #include "concord/pattern/ip.h"
 
@@ -112,7 +113,6 @@ std::optional<EntryType> EntryTypeFromName(std::string_view name) {
 
 // ---- Text helpers ----
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsAsciiAlnum(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }

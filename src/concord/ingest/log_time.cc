@@ -4,20 +4,12 @@
 #include <cstring>
 #include <string>
 
+#include "concord/base/ascii.h"
+
 namespace concord::ingest {
 namespace {
 
 constexpr int64_t kMaxSeconds = 253402300800;  // 10000-01-01T00:00:00Z
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -126,7 +118,7 @@ std::optional<Timestamp> ParseMailDate(std::string_view s) {
   skip_space();
   static constexpr std::string_view kMonths = "janfebmaraprmayjunjulaugsepoctnovdec";
   if (i + 3 > s.size()) return std::nullopt;
-  char month_name[3] = {Lower(s[i]), Lower(s[i + 1]), Lower(s[i + 2])};
+  char month_name[3] = {AsciiLower(s[i]), AsciiLower(s[i + 1]), AsciiLower(s[i + 2])};
   const size_t m = kMonths.find(std::string_view(month_name, 3));
   if (m == std::string_view::npos || m % 3 != 0) return std::nullopt;
   const int month = static_cast<int>(m / 3) + 1;
@@ -160,7 +152,7 @@ std::optional<Timestamp> ParseMailDate(std::string_view s) {
                   {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
     const std::string_view zone = s.substr(i, 3);
     for (const auto& z : kZones) {
-      if (EqualsIgnoreCase(zone, z.name)) offset_minutes = z.hours * 60;
+      if (EqualsIgnoreAsciiCase(zone, z.name)) offset_minutes = z.hours * 60;
     }
     // UT, GMT, Z, military zones and anything else: UTC (RFC 5322 section 4.3).
   }

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "concord/base/ascii.h"
 #include "concord/ingest/adapters.h"
 #include "concord/ingest/log_time.h"
 
@@ -185,39 +186,12 @@ Status ForEachString(const Field& f, std::string_view field, Fn fn) {
 
 // ---- Text helpers (no allocation: results live in the caller's buffer).
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
 // `text` in ASCII lower case, in `buffer`; "" when it does not fit.
 template <size_t N>
 std::string_view LowerInto(std::string_view text, char (&buffer)[N]) {
   if (text.size() > N) return {};
-  for (size_t i = 0; i < text.size(); ++i) buffer[i] = Lower(text[i]);
+  for (size_t i = 0; i < text.size(); ++i) buffer[i] = AsciiLower(text[i]);
   return std::string_view(buffer, text.size());
-}
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// A hash or fingerprint as lower-case hex without separators ("AB:cd" -> "abcd"), in `buffer`;
-// "" unless it has exactly `digits` hex digits (colons and spaces between them allowed).
-std::string_view HexInto(std::string_view text, size_t digits, char (&buffer)[128]) {
-  if (digits > sizeof buffer) return {};
-  size_t n = 0;
-  for (char c : text) {
-    if (c == ':' || c == ' ') continue;
-    if (!IsHexDigit(c) || n == digits) return {};
-    buffer[n++] = Lower(c);
-  }
-  return n == digits ? std::string_view(buffer, n) : std::string_view();
 }
 
 // A name as certificates and SNI carry host names: letters, digits, '-', '_' and '.', with a
@@ -603,7 +577,7 @@ Status MapHttp(const Field& f, Ref server, std::optional<int64_t> server_port,
         if (++n > kMaxItems) break;
         std::string_view name, value;
         if (e["name"].get_string().get(name) == simdjson::SUCCESS &&
-            EqualsIgnoreCase(name, "X-Forwarded-For") &&
+            EqualsIgnoreAsciiCase(name, "X-Forwarded-For") &&
             e["value"].get_string().get(value) == simdjson::SUCCESS) {
           out->xff = value;
         }
@@ -626,7 +600,7 @@ Status MapHttp(const Field& f, Ref server, std::optional<int64_t> server_port,
   out->host_header = scratch.host;
 
   b->AddHost(host);
-  if (EqualsIgnoreCase(method_text, "CONNECT")) {
+  if (EqualsIgnoreAsciiCase(method_text, "CONNECT")) {
     b->AddHost(uri);  // "host:443": the tunnel's far end
   } else if (IsAbsoluteUrl(uri)) {
     b->AddUrl(uri);  // a proxy request
@@ -671,7 +645,7 @@ Status ReadJa3(const Field& f, std::string_view field, std::string_view hash_fie
     if (json::Element e; o["hash"].get(e) == simdjson::SUCCESS) h.Set(e);
     CONCORD_RETURN_IF_ERROR(ReadString(h, hash_field, &hash));
   }
-  *out = HexInto(hash, 32, buffer);
+  *out = LowerHexInto(hash, 32, buffer, /*skip_separators=*/true);
   return Status::Ok();
 }
 
@@ -745,7 +719,8 @@ Status MapTls(const Field& f, ObservationBuilder* b, TlsSummary* out) {
   }));
 
   char sha1_buffer[128];
-  const std::string_view sha1 = HexInto(fingerprint_text, 40, sha1_buffer);
+  const std::string_view sha1 =
+      LowerHexInto(fingerprint_text, 40, sha1_buffer, /*skip_separators=*/true);
   if (subject_text.empty() && issuer_text.empty() && serial_text.empty() && sha1.empty()) {
     return Status::Ok();  // no certificate in this record
   }
@@ -864,10 +839,13 @@ Status MapFile(json::Element record, const FileFieldNames& names, ObservationBui
   char md5_buffer[128], sha1_buffer[128], sha256_buffer[128], sha512_buffer[128];
   const std::string_view base_name = BaseName(name);
   const std::string_view mime_type = MimeType(magic_text);
-  const std::string_view md5_hex = HexInto(md5_text, 32, md5_buffer);
-  const std::string_view sha1_hex = HexInto(sha1_text, 40, sha1_buffer);
-  const std::string_view sha256_hex = HexInto(sha256_text, 64, sha256_buffer);
-  const std::string_view sha512_hex = HexInto(sha512_text, 128, sha512_buffer);
+  const std::string_view md5_hex = LowerHexInto(md5_text, 32, md5_buffer, /*skip_separators=*/true);
+  const std::string_view sha1_hex =
+      LowerHexInto(sha1_text, 40, sha1_buffer, /*skip_separators=*/true);
+  const std::string_view sha256_hex =
+      LowerHexInto(sha256_text, 64, sha256_buffer, /*skip_separators=*/true);
+  const std::string_view sha512_hex =
+      LowerHexInto(sha512_text, 128, sha512_buffer, /*skip_separators=*/true);
   // A file still open or cut short (TRUNCATED, ERROR) was not seen whole: its size is not the
   // file's.
   if (!state_text.empty() && state_text != "CLOSED") bytes.reset();

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "concord/base/ascii.h"
 #include "concord/ingest/adapters.h"
 #include "concord/ingest/log_time.h"
 
@@ -493,31 +494,11 @@ void FillEcs(json::ObjectView event, Fields* fields) {
 
 // ---- Small text helpers.
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Sysmon writes IPv4 addresses of dual-stack sockets and DNS answers as IPv4-mapped IPv6
 // ("::ffff:192.0.2.1"); the address on the wire, and in every other source, is the IPv4 one.
 Ref AddWindowsAddress(ObservationBuilder* b, std::string_view text) {
-  text = Trim(text);
-  if (StartsWithIgnoreCase(text, "::ffff:") && text.find(':', 7) == std::string_view::npos &&
+  text = TrimBlanks(text);
+  if (StartsWithIgnoreAsciiCase(text, "::ffff:") && text.find(':', 7) == std::string_view::npos &&
       text.find('.', 7) != std::string_view::npos) {
     text.remove_prefix(7);
   }
@@ -539,51 +520,33 @@ HashSet ParseHashes(std::string_view text) {
   HashSet h;
   while (!text.empty()) {
     const size_t comma = text.find(',');
-    const std::string_view item = Trim(text.substr(0, comma));
+    const std::string_view item = TrimBlanks(text.substr(0, comma));
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     const size_t eq = item.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string_view name = Trim(item.substr(0, eq));
-    const std::string_view value = Trim(item.substr(eq + 1));
-    if (EqualsIgnoreCase(name, "MD5")) {
+    const std::string_view name = TrimBlanks(item.substr(0, eq));
+    const std::string_view value = TrimBlanks(item.substr(eq + 1));
+    if (EqualsIgnoreAsciiCase(name, "MD5")) {
       h.md5 = value;
-    } else if (EqualsIgnoreCase(name, "SHA1")) {
+    } else if (EqualsIgnoreAsciiCase(name, "SHA1")) {
       h.sha1 = value;
-    } else if (EqualsIgnoreCase(name, "SHA256")) {
+    } else if (EqualsIgnoreAsciiCase(name, "SHA256")) {
       h.sha256 = value;
-    } else if (EqualsIgnoreCase(name, "SHA512")) {
+    } else if (EqualsIgnoreAsciiCase(name, "SHA512")) {
       h.sha512 = value;
-    } else if (EqualsIgnoreCase(name, "IMPHASH")) {
+    } else if (EqualsIgnoreAsciiCase(name, "IMPHASH")) {
       h.imphash = value;
     }
   }
   return h;
 }
 
-// Hex digits to lower case; 0 for any other byte.
-constexpr std::array<char, 256> kLowerHex = [] {
-  std::array<char, 256> t{};
-  for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
-  for (char c = 'a'; c <= 'f'; ++c) {
-    t[static_cast<unsigned char>(c)] = c;
-    t[static_cast<unsigned char>(c - 'a' + 'A')] = c;
-  }
-  return t;
-}();
-
 // A hash as STIX writes it: `hex` lower-cased into `buffer`, when it is `length` (at most 128)
 // hex digits and not all zero (Sysmon writes IMPHASH=000... for files without an import
 // table); "" otherwise.
 std::string_view LowerHex(std::string_view hex, size_t length, char* buffer) {
-  if (hex.size() != length) return {};
-  char any = 0;
-  for (size_t i = 0; i < length; ++i) {
-    const char c = kLowerHex[static_cast<unsigned char>(hex[i])];
-    if (c == 0) return {};
-    any |= static_cast<char>(c ^ '0');
-    buffer[i] = c;
-  }
-  return any != 0 ? std::string_view(buffer, length) : std::string_view();
+  const std::string_view lower = LowerHexInto(hex, length, buffer);
+  return lower.find_first_not_of('0') == std::string_view::npos ? std::string_view() : lower;
 }
 
 void HexMember(ObservationBuilder* b, std::string_view key, std::string_view hex, size_t length) {
@@ -677,9 +640,9 @@ PeType PeTypeOf(std::string_view name, PeType otherwise) {
   const size_t dot = name.rfind('.');
   if (dot != std::string_view::npos) {
     const std::string_view ext = name.substr(dot + 1);
-    if (EqualsIgnoreCase(ext, "exe")) return PeType::kExe;
-    if (EqualsIgnoreCase(ext, "dll")) return PeType::kDll;
-    if (EqualsIgnoreCase(ext, "sys")) return PeType::kSys;
+    if (EqualsIgnoreAsciiCase(ext, "exe")) return PeType::kExe;
+    if (EqualsIgnoreAsciiCase(ext, "dll")) return PeType::kDll;
+    if (EqualsIgnoreAsciiCase(ext, "sys")) return PeType::kSys;
   }
   return otherwise;
 }
@@ -688,7 +651,7 @@ Ref Mapper::AddFile(std::string_view path, const HashSet* hashes, PeType pe,
                     std::optional<Timestamp> ctime) {
   // Only paths with a directory: Sysmon names real images by their full path, and pseudo-images
   // by a bare word ("System", "Registry", "<unknown process>").
-  const WindowsPath split = SplitPath(Trim(path));
+  const WindowsPath split = SplitPath(TrimBlanks(path));
   if (split.directory.empty() || split.name.empty()) return kNoRef;
   const Ref directory = AddDirectory(split.directory);
   b_->Begin("file");
@@ -730,13 +693,13 @@ Ref Mapper::AddFile(std::string_view path, const HashSet* hashes, PeType pe,
 }
 
 Ref Mapper::AddUser(Field field) {
-  std::string_view user = Trim(f_.Loose(field));
+  std::string_view user = TrimBlanks(f_.Loose(field));
   char joined[256];
   std::string_view login = user;
   if (Absent(user) && field == kUser) {
     // ECS: user.domain and user.name, as Winlogbeat split User.
-    const std::string_view name = Trim(f_.Loose(kEcsUserName));
-    const std::string_view domain = Trim(f_.Loose(kEcsUserDomain));
+    const std::string_view name = TrimBlanks(f_.Loose(kEcsUserName));
+    const std::string_view domain = TrimBlanks(f_.Loose(kEcsUserDomain));
     login = user = name;
     if (!Absent(name) && !Absent(domain) && domain.size() + name.size() < sizeof joined) {
       domain.copy(joined, domain.size());
@@ -862,10 +825,10 @@ Status Mapper::NetworkConnect() {
   b_->Reference("dst_ref", destination);
   if (source_port) b_->Int("src_port", *source_port);
   if (destination_port) b_->Int("dst_port", *destination_port);
-  protocol = Trim(protocol);
+  protocol = TrimBlanks(protocol);
   char lower[16];
   if (!Absent(protocol) && protocol.size() <= sizeof lower) {
-    for (size_t i = 0; i < protocol.size(); ++i) lower[i] = Lower(protocol[i]);
+    for (size_t i = 0; i < protocol.size(); ++i) lower[i] = AsciiLower(protocol[i]);
     const std::string_view protocols[] = {std::string_view(lower, protocol.size())};
     b_->Strings("protocols", protocols);
   }
@@ -890,7 +853,7 @@ Status Mapper::FileCreate() {
   CONCORD_RETURN_IF_ERROR(Text(kCreationUtcTime, &created));
   std::optional<Timestamp> ctime;
   if (!Absent(created)) {
-    Result<Timestamp> t = ParseLogTime(Trim(created));
+    Result<Timestamp> t = ParseLogTime(TrimBlanks(created));
     if (!t.ok()) return f_.WrongType(kCreationUtcTime, kTimeExpected);
     ctime = *t;
   }
@@ -904,21 +867,21 @@ Status Mapper::DnsQuery() {
   std::string_view query, results;
   CONCORD_RETURN_IF_ERROR(Text(kQueryName, &query));
   CONCORD_RETURN_IF_ERROR(Text(kQueryResults, &results));
-  b_->AddDomainName(Trim(query));
+  b_->AddDomainName(TrimBlanks(query));
   while (!results.empty() && !b_->truncated()) {
     const size_t semicolon = results.find(';');
-    std::string_view item = Trim(results.substr(0, semicolon));
+    std::string_view item = TrimBlanks(results.substr(0, semicolon));
     results =
         semicolon == std::string_view::npos ? std::string_view() : results.substr(semicolon + 1);
     if (!item.starts_with("type:")) {
       AddWindowsAddress(b_, item);
       continue;
     }
-    item = Trim(item.substr(5));
+    item = TrimBlanks(item.substr(5));
     size_t digits = 0;
     while (digits < item.size() && item[digits] >= '0' && item[digits] <= '9') ++digits;
     const std::string_view type = item.substr(0, digits);
-    if (type == "5" || type == "12") b_->AddDomainName(Trim(item.substr(digits)));
+    if (type == "5" || type == "12") b_->AddDomainName(TrimBlanks(item.substr(digits)));
   }
   if (!f_.Has(kQueryResults)) {
     // ECS: dns.answers [{type, data}] and dns.resolved_ip [...], as Winlogbeat split them.
@@ -933,7 +896,7 @@ Status Mapper::DnsQuery() {
         if (answer["data"].get_string().get(data) != simdjson::SUCCESS) continue;
         if (answer["type"].get_string().get(type) != simdjson::SUCCESS) type = {};
         if (type == "CNAME" || type == "PTR") {
-          b_->AddDomainName(Trim(data));
+          b_->AddDomainName(TrimBlanks(data));
         } else {
           AddWindowsAddress(b_, data);
         }
@@ -961,7 +924,7 @@ Status Mapper::Other() {
     AddWindowsAddress(b_, f_.Loose(f));
   }
   for (Field f : {kSourceHostname, kDestinationHostname, kQueryName}) {
-    b_->AddDomainName(Trim(f_.Loose(f)));
+    b_->AddDomainName(TrimBlanks(f_.Loose(f)));
   }
   // The hashes describe the target file (2, 15, 23, 26, 29), else the loaded image (6, 7),
   // else the process image (24, 25).
@@ -970,7 +933,7 @@ Status Mapper::Other() {
   const HashSet hashes = Hashes();
   if (!hashes.empty()) {
     for (Field f : {kTargetFilename, kImageLoaded, kEcsFilePath, kImage}) {
-      const std::string_view path = Trim(f_.Loose(f));
+      const std::string_view path = TrimBlanks(f_.Loose(f));
       if (AddFile(path, &hashes, PeType::kNone) == kNoRef) continue;
       written[count++] = path;
       break;
@@ -978,7 +941,7 @@ Status Mapper::Other() {
   }
   for (Field f : {kImage, kTargetFilename, kImageLoaded, kEcsFilePath, kSourceImage, kTargetImage,
                   kParentImage, kNewProcessName, kProcessName, kParentProcessName, kApplication}) {
-    const std::string_view path = Trim(f_.Loose(f));
+    const std::string_view path = TrimBlanks(f_.Loose(f));
     if (Absent(path) || count == written.size()) continue;
     bool seen = false;
     for (size_t i = 0; i < count && !seen; ++i) seen = written[i] == path;
@@ -996,7 +959,7 @@ Status ReadTime(const Fields& f, bool ecs, Timestamp* out) {
     if (f.Value(field).get_string().get(text) != simdjson::SUCCESS) {
       return f.WrongType(field, kTimeExpected);
     }
-    Result<Timestamp> t = ParseLogTime(Trim(text));
+    Result<Timestamp> t = ParseLogTime(TrimBlanks(text));
     if (!t.ok()) return f.WrongType(field, kTimeExpected);
     *out = *t;
     return Status::Ok();
@@ -1011,12 +974,13 @@ Status ReadTime(const Fields& f, bool ecs, Timestamp* out) {
 Status ReadSysmonEventId(const Fields& f, std::optional<int64_t>* id) {
   const Field field = f.Has(kEventId) ? kEventId : kEcsEventCode;
   CONCORD_RETURN_IF_ERROR(f.Number(field, "an event number", 65535, id));
-  const std::string_view provider = Trim(f.Loose(kProvider));
-  const std::string_view channel = Trim(f.Loose(kChannel));
-  const bool sysmon = !provider.empty()  ? (provider == "Microsoft-Windows-Sysmon" ||
-                                           EqualsIgnoreCase(provider, "Microsoft-Windows-Sysmon"))
-                      : !channel.empty() ? StartsWithIgnoreCase(channel, "Microsoft-Windows-Sysmon")
-                                         : true;
+  const std::string_view provider = TrimBlanks(f.Loose(kProvider));
+  const std::string_view channel = TrimBlanks(f.Loose(kChannel));
+  const bool sysmon =
+      !provider.empty()  ? (provider == "Microsoft-Windows-Sysmon" ||
+                           EqualsIgnoreAsciiCase(provider, "Microsoft-Windows-Sysmon"))
+      : !channel.empty() ? StartsWithIgnoreAsciiCase(channel, "Microsoft-Windows-Sysmon")
+                         : true;
   if (!sysmon) id->reset();
   return Status::Ok();
 }

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "concord/base/ascii.h"
 #include "concord/base/timestamp.h"
 #include "concord/ingest/adapters.h"
 #include "concord/ingest/log_time.h"
@@ -327,22 +328,6 @@ Field Classify(std::string_view prefix, std::string_view key) {
 
 bool Absent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
 
-char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// `s` lower-cased into `out` when it is hex of `length` digits (a hash as Zeek writes it).
-bool LowerHex(std::string_view s, size_t length, char* out) {
-  if (s.size() != length) return false;
-  for (size_t i = 0; i < length; ++i) {
-    if (!IsHexDigit(s[i])) return false;
-    out[i] = LowerChar(s[i]);
-  }
-  return true;
-}
-
 // The STIX hash name of a hex fingerprint by its length, or "" when it is not one.
 std::string_view HashNameOfLength(size_t length) {
   switch (length) {
@@ -357,12 +342,6 @@ std::string_view HashNameOfLength(size_t length) {
     default:
       return {};
   }
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Calls fn(part) for each `separator`-separated part of `s`, at most `limit` parts.
@@ -883,7 +862,7 @@ class Record {
       return;
     }
     ForEachPart(s, ",", kMaxScanParts, [b](std::string_view part) {
-      part = Trim(part);
+      part = TrimBlanks(part);
       if (part.size() >= 2 && part.size() <= 64) b->AddAddress(part);
     });
   }
@@ -976,13 +955,13 @@ void WriteProtocols(const Flow& flow, Record& r, ObservationBuilder* b) {
   std::array<std::pair<size_t, size_t>, kMaxProtocols> spans;
   size_t count = 0;
   auto add = [&](std::string_view name) {
-    name = Trim(name);
+    name = TrimBlanks(name);
     if (Absent(name) || name.front() == '-' || name == "unknown_transport" ||
         count == kMaxProtocols || name.size() > 32) {
       return;
     }
     const size_t at = text.size();
-    for (char c : name) text.push_back(LowerChar(c));
+    for (char c : name) text.push_back(AsciiLower(c));
     if (std::string_view(text).substr(at) == "ssl") text.replace(at, 3, "tls");
     const std::string_view added = std::string_view(text).substr(at);
     for (size_t i = 0; i < count; ++i) {
@@ -1016,7 +995,7 @@ Timestamp AddSeconds(Timestamp time, double seconds) {
 
 void WriteHash32Lower(std::string_view key, std::string_view value, ObservationBuilder* b) {
   char lower[32];
-  if (LowerHex(value, 32, lower)) {
+  if (!LowerHexInto(value, 32, lower).empty()) {
     b->String(key, std::string_view(lower, 32));
   } else {
     b->OptionalString(key, value);
@@ -1067,11 +1046,7 @@ void WriteExtension(const Flow& flow, Record& r, ObservationBuilder* b) {
   }
 }
 
-bool IsIcmp(std::string_view transport) {
-  return transport.size() == 4 && LowerChar(transport[0]) == 'i' &&
-         LowerChar(transport[1]) == 'c' && LowerChar(transport[2]) == 'm' &&
-         LowerChar(transport[3]) == 'p';
-}
+bool IsIcmp(std::string_view transport) { return EqualsIgnoreAsciiCase(transport, "icmp"); }
 
 // Zeek logs an ICMP message's type and code as the originator and responder "ports"; STIX has
 // icmp-ext for them.
@@ -1233,7 +1208,7 @@ void MapHttp(Record& r, Timestamp time, ObservationBuilder* b) {
     const size_t arrow = header.find(" -> ");
     if (arrow == std::string_view::npos) return;
     ForEachPart(header.substr(arrow + 4), ",", kMaxScanParts,
-                [b](std::string_view part) { b->AddAddress(Trim(part)); });
+                [b](std::string_view part) { b->AddAddress(TrimBlanks(part)); });
   });
   AddHttpFiles(r, Field::kOrigFuids, Field::kOrigFilenames, Field::kOrigMimeTypes, b);
   AddHttpFiles(r, Field::kRespFuids, Field::kRespFilenames, Field::kRespMimeTypes, b);
@@ -1248,14 +1223,15 @@ void MapHttp(Record& r, Timestamp time, ObservationBuilder* b) {
 void WriteFingerprint(std::string_view value, ObservationBuilder* b) {
   char lower[128];
   const std::string_view name = HashNameOfLength(value.size());
-  if (!name.empty() && LowerHex(value, value.size(), lower)) {
+  if (!name.empty() && !LowerHexInto(value, value.size(), lower).empty()) {
     b->String(name, std::string_view(lower, value.size()));
   }
 }
 
 bool IsFingerprint(std::string_view value) {
   char lower[128];
-  return !HashNameOfLength(value.size()).empty() && LowerHex(value, value.size(), lower);
+  return !HashNameOfLength(value.size()).empty() &&
+         !LowerHexInto(value, value.size(), lower).empty();
 }
 
 void MapSsl(Record& r, Timestamp time, ObservationBuilder* b) {
@@ -1285,7 +1261,7 @@ void MapSsl(Record& r, Timestamp time, ObservationBuilder* b) {
     return std::string_view(chain).substr(fps[i].first, fps[i].second);
   };
   char sha1_lower[40];
-  const bool has_sha1 = LowerHex(sha1, 40, sha1_lower);
+  const bool has_sha1 = !LowerHexInto(sha1, 40, sha1_lower).empty();
   if (!Absent(subject) || !Absent(issuer) || has_sha1 || fp_count > 0) {
     b->Begin("x509-certificate");
     b->BeginObject("hashes");
@@ -1406,7 +1382,7 @@ void MapFiles(Record& r, Timestamp time, ObservationBuilder* b) {
   for (const Hash& h :
        {Hash{Field::kMd5, "MD5", 32}, Hash{Field::kSha1, "SHA-1", 40},
         Hash{Field::kSha256, "SHA-256", 64}, Hash{Field::kSha512, "SHA-512", 128}}) {
-    if (LowerHex(r.Text(h.field), h.length, lower)) {
+    if (!LowerHexInto(r.Text(h.field), h.length, lower).empty()) {
       b->String(h.name, std::string_view(lower, h.length));
     }
   }

@@ -5,12 +5,12 @@
 #include <charconv>
 #include <cstring>
 
+#include "concord/base/ascii.h"
+
 namespace concord::observe {
 namespace {
 
 bool Absent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
 
@@ -103,7 +103,7 @@ ObservationBuilder::Ref ObservationBuilder::AddDomainName(std::string_view name)
   for (char& c : scratch_text_) {
     const unsigned char u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f || c == '/' || c == '@' || c == '\\') return kNoRef;
-    c = Lower(c);
+    c = AsciiLower(c);
   }
   return AddValueObject("domain-name", scratch_text_);
 }
@@ -148,7 +148,7 @@ ObservationBuilder::Ref ObservationBuilder::AddEmailAddress(std::string_view add
   for (size_t i = 0; i < scratch_text_.size(); ++i) {
     const unsigned char u = static_cast<unsigned char>(scratch_text_[i]);
     if (u <= 0x20 || u == 0x7f) return kNoRef;
-    if (i > at) scratch_text_[i] = Lower(scratch_text_[i]);
+    if (i > at) scratch_text_[i] = AsciiLower(scratch_text_[i]);
   }
   return AddValueObject("email-addr", scratch_text_);
 }
@@ -162,7 +162,7 @@ ObservationBuilder::Ref ObservationBuilder::AddMacAddress(std::string_view mac) 
       if (c != ':' && c != '-') return kNoRef;
       c = ':';
     } else {
-      c = Lower(c);
+      c = AsciiLower(c);
       if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return kNoRef;
     }
   }

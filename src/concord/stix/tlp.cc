@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "concord/base/ascii.h"
+
 namespace concord::stix {
 namespace {
 
@@ -42,16 +44,6 @@ constexpr Tlp1Marking kTlp1[] = {
     {Tlp::kRed, "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"},
 };
 
-char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLower(a[i]) != b[i]) return false;
-  }
-  return true;
-}
-
 const Tlp2Marking* FindTlp2(Tlp tlp) {
   for (const auto& m : kTlp2) {
     if (m.tlp == tlp) return &m;
@@ -83,9 +75,9 @@ std::optional<Tlp> TlpFromName(std::string_view name) {
   static constexpr Tlp kAll[] = {Tlp::kNone,  Tlp::kClear,       Tlp::kGreen,
                                  Tlp::kAmber, Tlp::kAmberStrict, Tlp::kRed};
   for (Tlp t : kAll) {
-    if (EqualsIgnoreCase(name, TlpName(t))) return t;
+    if (EqualsIgnoreAsciiCase(name, TlpName(t))) return t;
   }
-  if (EqualsIgnoreCase(name, "white")) return Tlp::kClear;
+  if (EqualsIgnoreAsciiCase(name, "white")) return Tlp::kClear;
   return std::nullopt;
 }
 

@@ -1,0 +1,55 @@
+#pragma once
+
+// ASCII case and character classes for text read from logs, feeds and markings: locale-free
+// (std::tolower depends on the C locale), allocation-free, inline (adapters call them for every
+// field of every event).
+
+#include <cstddef>
+#include <string_view>
+
+namespace concord {
+
+inline char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+inline bool StartsWithIgnoreAsciiCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreAsciiCase(s.substr(0, prefix.size()), prefix);
+}
+
+inline bool IsHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// `s` without leading and trailing spaces and tabs.
+inline std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// A hash or fingerprint as STIX writes it: the hex digits of `text` in lower case, written into
+// `buffer`, when there are exactly `digits` of them; "" otherwise. With `skip_separators`, colons
+// and spaces between the digits are dropped ("AB:cd" -> "abcd", as certificate fingerprints are
+// written). REQUIRES: `buffer` holds at least `digits` bytes.
+inline std::string_view LowerHexInto(std::string_view text, size_t digits, char* buffer,
+                                     bool skip_separators = false) {
+  if (!skip_separators && text.size() != digits) return {};
+  size_t n = 0;
+  for (char c : text) {
+    if (skip_separators && (c == ':' || c == ' ')) continue;
+    if (n == digits || !IsHexDigit(c)) return {};
+    buffer[n++] = AsciiLower(c);
+  }
+  return n == digits ? std::string_view(buffer, n) : std::string_view();
+}
+
+}  // namespace concord

@@ -1,0 +1,33 @@
+#include "concord/base/ascii.h"
+
+#include <gtest/gtest.h>
+
+namespace concord {
+namespace {
+
+TEST(AsciiTest, CaseAndClasses) {
+  EXPECT_EQ(AsciiLower('Q'), 'q');
+  EXPECT_EQ(AsciiLower('\xc3'), '\xc3');  // bytes past ASCII are left alone
+  EXPECT_TRUE(EqualsIgnoreAsciiCase("TLP:Amber", "tlp:AMBER"));
+  EXPECT_FALSE(EqualsIgnoreAsciiCase("amber", "amber+strict"));
+  EXPECT_TRUE(StartsWithIgnoreAsciiCase("::FFFF:192.0.2.1", "::ffff:"));
+  EXPECT_FALSE(StartsWithIgnoreAsciiCase("::f", "::ffff:"));
+  EXPECT_TRUE(IsHexDigit('F'));
+  EXPECT_FALSE(IsHexDigit('g'));
+  EXPECT_EQ(TrimBlanks(" \t x y \t"), "x y");
+  EXPECT_EQ(TrimBlanks("  "), "");
+}
+
+TEST(AsciiTest, LowerHexInto) {
+  char buffer[64];
+  EXPECT_EQ(LowerHexInto("ABcd", 4, buffer), "abcd");
+  EXPECT_EQ(LowerHexInto("ABcd", 3, buffer), "");
+  EXPECT_EQ(LowerHexInto("ABcg", 4, buffer), "");
+  EXPECT_EQ(LowerHexInto("AB:cd", 4, buffer), "");  // separators only when asked for
+  EXPECT_EQ(LowerHexInto("AB:cd ef", 6, buffer, /*skip_separators=*/true), "abcdef");
+  EXPECT_EQ(LowerHexInto("AB:cd:ef:01", 6, buffer, /*skip_separators=*/true), "");  // too many
+  EXPECT_EQ(LowerHexInto("AB:c", 4, buffer, /*skip_separators=*/true), "");         // too few
+}
+
+}  // namespace
+}  // namespace concord
