@@ -185,7 +185,7 @@ Status IndicatorSetBuilder::Add(std::string_view text, stix::Tlp tlp) {
     return ResourceExhausted("the indicators' ids, names and patterns exceed 4 GiB");
   }
   const uint32_t index = static_cast<uint32_t>(set.records_.size());
-  Status added = patterns_->Add(pattern_text, index);
+  Status added = patterns_->Add(*p, index);  // parsed above: not parsed again
   if (!added.ok()) {
     if (added.code() == StatusCode::kResourceExhausted && patterns_->size() == index) {
       return added;  // the set is full: nothing was added

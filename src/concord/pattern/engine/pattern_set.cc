@@ -1,6 +1,7 @@
 #include "concord/pattern/engine/pattern_set.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -576,6 +577,15 @@ PatternSetBuilder::~PatternSetBuilder() = default;
 size_t PatternSetBuilder::size() const { return state_->impl->entries.size(); }
 
 Status PatternSetBuilder::Add(std::string_view text, uint32_t user_index) {
+  return AddEntry(text, nullptr, user_index);
+}
+
+Status PatternSetBuilder::Add(const Pattern& parsed, uint32_t user_index) {
+  return AddEntry(parsed.source, &parsed, user_index);
+}
+
+Status PatternSetBuilder::AddEntry(std::string_view text, const Pattern* parsed,
+                                   uint32_t user_index) {
   State& s = *state_;
   if (s.impl->entries.size() >= limits_.max_patterns) {
     return ResourceExhausted("the pattern set already holds " +
@@ -592,10 +602,16 @@ Status PatternSetBuilder::Add(std::string_view text, uint32_t user_index) {
   Impl::Entry entry;
   entry.user_index = user_index;
   Status status;
-  Result<Pattern> parsed = ParsePattern(text, limits_.pattern_limits);
-  if (!parsed.ok()) {
-    status = parsed.status();
-  } else {
+  std::optional<Result<Pattern>> own;
+  if (parsed == nullptr) {
+    own.emplace(ParsePattern(text, limits_.pattern_limits));
+    if (own->ok()) {
+      parsed = &**own;
+    } else {
+      status = own->status();
+    }
+  }
+  if (parsed != nullptr) {
     status = CheckPattern(*parsed);
     if (status.ok()) status = s.CompileEntry(*parsed, entry_id, &entry);
   }

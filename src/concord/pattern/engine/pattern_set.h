@@ -39,6 +39,7 @@
 #include "concord/base/result.h"
 #include "concord/base/status.h"
 #include "concord/observe/observation.h"
+#include "concord/pattern/ast.h"
 #include "concord/pattern/limits.h"
 
 namespace concord::pattern::engine {
@@ -112,6 +113,10 @@ class PatternSetBuilder {
   // which case nothing is added.
   Status Add(std::string_view pattern, uint32_t user_index);
 
+  // Add for a pattern the caller has already parsed (with ParsePattern and the same
+  // pattern_limits), so that it is not parsed twice; its text is parsed.source.
+  Status Add(const Pattern& parsed, uint32_t user_index);
+
   // The number of entries added so far.
   size_t size() const;
 
@@ -120,6 +125,8 @@ class PatternSetBuilder {
   Result<std::unique_ptr<PatternSet>> Build();
 
  private:
+  // Add, with `parsed` when the caller parsed `text` already (else it is parsed here).
+  Status AddEntry(std::string_view text, const Pattern* parsed, uint32_t user_index);
   struct State;
   EngineLimits limits_;
   std::unique_ptr<State> state_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "concord/pattern/observation_reader.h"
+#include "concord/pattern/parser.h"
 
 namespace concord::pattern::engine {
 namespace {
@@ -67,6 +68,26 @@ TEST(PatternSetBuilderTest, InvalidPatternsStayAsErrors) {
   EXPECT_EQ(r[1].error, s);
   EXPECT_EQ(r[2].user_index, 9u);
   EXPECT_EQ((*set)->stats().invalid, 2u);
+}
+
+TEST(PatternSetBuilderTest, AParsedPatternAddsAsItsText) {
+  const std::vector<std::string> patterns = {"[ipv4-addr:value = '1.2.3.4']",
+                                             "[file:size IN (1, 'a')]"};  // parses, fails checks
+  PatternSetBuilder from_text;
+  PatternSetBuilder from_parsed;
+  for (uint32_t i = 0; i < patterns.size(); ++i) {
+    Result<Pattern> parsed = ParsePattern(patterns[i]);
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(from_parsed.Add(*parsed, i), from_text.Add(patterns[i], i));
+  }
+  auto a = from_text.Build();
+  auto b = from_parsed.Build();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*b)->error(1), (*a)->error(1));
+  const std::vector<observe::Observation> obs =
+      Read(Od(R"("0":{"type":"ipv4-addr","value":"1.2.3.4"})"));
+  EXPECT_EQ(MatchOne(**b, obs[0]), MatchOne(**a, obs[0]));
+  EXPECT_EQ(MatchOne(**b, obs[0]), std::vector<uint32_t>{0});
 }
 
 TEST(PatternSetBuilderTest, LimitsRefuseMore) {
