@@ -4,6 +4,7 @@
 
 #include "concord/observe/dump.h"
 #include "concord/pattern/dump.h"
+#include "concord/pattern/engine/semantics.h"
 #include "concord/pattern/ip.h"
 #include "concord/pattern/parser.h"
 #include "concord/pattern/reference_evaluator.h"
@@ -15,54 +16,19 @@ using observe::Observation;
 using observe::ValueKind;
 using observe::ValueStore;
 
-// The values `path` yields from the objects of `observation`: key steps, [n], [*], and a step
-// past a *_ref (or an element of *_refs) dereferences it. At most 64 values per step.
+// The values `path` yields from the objects of `observation`, resolved as the engine resolves
+// them (pattern/engine/semantics.h); reference lists themselves are left out.
 void Resolve(const pattern::ObjectPath& path, const Observation& observation,
              std::vector<ValueStore::Id>* out) {
-  enum class Is : uint8_t { kValue, kRef, kRefList };
-  struct Item {
-    ValueStore::Id id;
-    Is is;
-  };
-  const ValueStore& store = observation.values;
-  std::vector<Item> current, next;
+  std::vector<pattern::engine::PathValue> values;
+  std::vector<pattern::engine::PathValue> scratch;
   for (const observe::ObservedObject& o : observation.objects()) {
-    if (o.type == path.object_type) current.push_back({o.value, Is::kValue});
-  }
-  for (const pattern::PathStep& step : path.steps) {
-    next.clear();
-    for (Item item : current) {
-      if (next.size() >= 64) break;
-      if (step.kind == pattern::PathStep::Kind::kKey) {
-        if (item.is == Is::kRef) {
-          const observe::ObservedObject* target =
-              observation.FindObject(store.string_value(item.id));
-          if (target == nullptr) continue;
-          item = {target->value, Is::kValue};
-        }
-        auto found = store.Find(item.id, step.key);
-        if (!found || store.kind(*found) == ValueKind::kNull) continue;
-        Is is = Is::kValue;
-        if (step.key.ends_with("_ref") && store.kind(*found) == ValueKind::kString) is = Is::kRef;
-        if (step.key.ends_with("_refs") && store.kind(*found) == ValueKind::kArray) {
-          is = Is::kRefList;
-        }
-        next.push_back({*found, is});
-      } else if (store.kind(item.id) == ValueKind::kArray) {
-        for (size_t k = 0; k < store.size(item.id) && next.size() < 64; ++k) {
-          if (step.kind == pattern::PathStep::Kind::kIndex &&
-              static_cast<int64_t>(k) != step.index) {
-            continue;
-          }
-          const ValueStore::Id e = store.element(item.id, k);
-          const bool ref = item.is == Is::kRefList && store.kind(e) == ValueKind::kString;
-          next.push_back({e, ref ? Is::kRef : Is::kValue});
-        }
-      }
+    if (o.type != path.object_type) continue;
+    pattern::engine::ResolvePath(path.steps, observation, o.value, &values, &scratch);
+    for (const pattern::engine::PathValue& v : values) {
+      if (!v.reference_list) out->push_back(v.id);
     }
-    current.swap(next);
   }
-  for (const Item& item : current) out->push_back(item.id);
 }
 
 // Whether the comparison `node` holds for the one string `text`, for the operators whose
