@@ -1,7 +1,6 @@
 #include "concord/pattern/ip.h"
 
 #include <string>
-#include <vector>
 
 namespace concord::pattern {
 namespace {
@@ -27,22 +26,33 @@ std::optional<int> Decimal(std::string_view s, size_t max_digits, int max) {
   return v;
 }
 
+// Dotted decimal, four parts of 1 to 3 digits without leading zeros, each at most 255. One pass:
+// observations probe CIDR blocks with every address they hold.
 bool ParseIpv4(std::string_view s, uint8_t* out) {
-  for (int part = 0; part < 4; ++part) {
-    const size_t dot = s.find('.');
-    if ((part < 3) != (dot != std::string_view::npos)) return false;
-    const std::string_view piece = part < 3 ? s.substr(0, dot) : s;
-    std::optional<int> v = Decimal(piece, 3, 255);
-    if (!v) return false;
-    out[part] = static_cast<uint8_t>(*v);
-    if (part < 3) s.remove_prefix(dot + 1);
+  int part = 0, digits = 0, v = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (digits == 0 || part == 3) return false;
+      out[part++] = static_cast<uint8_t>(v);
+      v = 0;
+      digits = 0;
+    } else if (IsDigit(c)) {
+      if (digits > 0 && v == 0) return false;  // a leading zero
+      v = v * 10 + (c - '0');
+      if (++digits > 3 || v > 255) return false;
+    } else {
+      return false;
+    }
   }
+  if (part != 3 || digits == 0) return false;
+  out[3] = static_cast<uint8_t>(v);
   return true;
 }
 
-// Splits `s` on ':' into 16-bit groups; the last piece may be a dotted IPv4 address when
-// `allow_ipv4_tail` (it then counts as two groups). An empty `s` has no groups.
-bool Groups(std::string_view s, bool allow_ipv4_tail, std::vector<uint16_t>* out) {
+// Splits `s` on ':' into 16-bit groups appended to out[*count] (at most 8 in all); the last
+// piece may be a dotted IPv4 address when `allow_ipv4_tail` (it then counts as two groups). An
+// empty `s` has no groups.
+bool Groups(std::string_view s, bool allow_ipv4_tail, uint16_t* out, int* count) {
   if (s.empty()) return true;
   for (;;) {
     const size_t colon = s.find(':');
@@ -50,39 +60,39 @@ bool Groups(std::string_view s, bool allow_ipv4_tail, std::vector<uint16_t>* out
     const bool last = colon == std::string_view::npos;
     if (last && allow_ipv4_tail && piece.find('.') != std::string_view::npos) {
       uint8_t v4[4];
-      if (!ParseIpv4(piece, v4)) return false;
-      out->push_back(static_cast<uint16_t>(v4[0] << 8 | v4[1]));
-      out->push_back(static_cast<uint16_t>(v4[2] << 8 | v4[3]));
+      if (*count > 6 || !ParseIpv4(piece, v4)) return false;
+      out[(*count)++] = static_cast<uint16_t>(v4[0] << 8 | v4[1]);
+      out[(*count)++] = static_cast<uint16_t>(v4[2] << 8 | v4[3]);
       return true;
     }
-    if (piece.empty() || piece.size() > 4) return false;
+    if (piece.empty() || piece.size() > 4 || *count == 8) return false;
     uint16_t v = 0;
     for (char c : piece) {
       const int h = HexValue(c);
       if (h < 0) return false;
       v = static_cast<uint16_t>(v << 4 | h);
     }
-    out->push_back(v);
-    if (out->size() > 8) return false;
+    out[(*count)++] = v;
     if (last) return true;
     s.remove_prefix(colon + 1);
   }
 }
 
 bool ParseIpv6(std::string_view s, uint8_t* out) {
-  std::vector<uint16_t> head, tail;
+  uint16_t head[8], tail[8];
+  int heads = 0, tails = 0;
   const size_t gap = s.find("::");
   if (gap == std::string_view::npos) {
-    if (!Groups(s, true, &head) || head.size() != 8) return false;
+    if (!Groups(s, true, head, &heads) || heads != 8) return false;
   } else {
     if (s.find("::", gap + 1) != std::string_view::npos) return false;
-    if (!Groups(s.substr(0, gap), false, &head)) return false;
-    if (!Groups(s.substr(gap + 2), true, &tail)) return false;
-    if (head.size() + tail.size() > 7) return false;
+    if (!Groups(s.substr(0, gap), false, head, &heads)) return false;
+    if (!Groups(s.substr(gap + 2), true, tail, &tails)) return false;
+    if (heads + tails > 7) return false;
   }
-  std::vector<uint16_t> all = head;
-  all.resize(8 - tail.size(), 0);
-  all.insert(all.end(), tail.begin(), tail.end());
+  uint16_t all[8] = {};
+  for (int i = 0; i < heads; ++i) all[i] = head[i];
+  for (int i = 0; i < tails; ++i) all[8 - tails + i] = tail[i];
   for (int i = 0; i < 8; ++i) {
     out[2 * i] = static_cast<uint8_t>(all[i] >> 8);
     out[2 * i + 1] = static_cast<uint8_t>(all[i] & 0xFF);

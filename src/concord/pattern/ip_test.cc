@@ -53,7 +53,14 @@ TEST(IpTest, Parses) {
                            "::1.2.3.4:5",
                            "1.2.3.4::",
                            "example.com",
-                           "::g"};
+                           "::g",
+                           "1..2.3",
+                           "1.2.3.",
+                           ".1.2.3",
+                           "1.2.3.1000",
+                           "1.2.3.4 ",
+                           "1:2:3:4:5:6:7:1.2.3.4",
+                           "::1:2:3:4:5:6:7:8"};
   for (const char* s : invalid) EXPECT_FALSE(ParseIpNetwork(s).has_value()) << s;
   std::optional<IpNetwork> v4 = ParseIpNetwork("198.51.100.7");
   EXPECT_EQ(v4->family, 4);
