@@ -287,9 +287,18 @@ void RegexSetIndex::Query(std::string_view text, std::vector<uint32_t>* hits,
       }
       if (own != nullptr) set = own.get();
     }
-    matched.clear();
+    // First whether anything matches: without a match list RE2 stops at the first match and
+    // allocates nothing, and most values match nothing.
+    const re2::StringPiece piece(text.data(), text.size());
     re2::RE2::Set::ErrorInfo error{};
-    if (set->Match(re2::StringPiece(text.data(), text.size()), &matched, &error)) {
+    if (!set->Match(piece, nullptr, &error)) {
+      if (error.kind != re2::RE2::Set::kNoError) {
+        hits->insert(hits->end(), chunk->values.begin(), chunk->values.end());
+      }
+      continue;
+    }
+    matched.clear();
+    if (set->Match(piece, &matched, &error)) {
       for (int m : matched) hits->push_back(chunk->values[m]);
     } else if (error.kind != re2::RE2::Set::kNoError) {
       hits->insert(hits->end(), chunk->values.begin(), chunk->values.end());
@@ -325,6 +334,10 @@ void SlotIndex::Build() {
   range_instant.Build();
   like_set.Build();
   matches_set.Build();
+  worth_caching = !cidr.empty() || !superset.empty() || !range_string.empty() ||
+                  !range_bytes.empty() || !range_instant.empty() || !like_set.empty() ||
+                  !matches_set.empty() || has(kKeyInstant) || has(kKeyLikePrefix) ||
+                  has(kKeyLikeSuffix) || has(kKeyDotSuffix) || has(kKeyBytes);
 }
 
 void SlotIndex::Probe(const observe::ValueStore& store, std::span<const PathValue> values,
@@ -332,94 +345,98 @@ void SlotIndex::Probe(const observe::ValueStore& store, std::span<const PathValu
                       std::vector<uint32_t>* hits) const {
   if (values.empty()) return;
   Append(presence, hits);
+  for (const PathValue& v : values) ProbeValue(store, v, keys, scratch, hits);
+}
+
+void SlotIndex::ProbeValue(const observe::ValueStore& store, const PathValue& v,
+                           const KeyTable& keys, ProbeScratch* scratch,
+                           std::vector<uint32_t>* hits) const {
   const bool want_bytes = has(kKeyBytes) || !range_bytes.empty();
   const bool want_instant = has(kKeyInstant) || !range_instant.empty();
   const bool want_like = has(kKeyLikeExact) || has(kKeyLikePrefix) || has(kKeyLikeSuffix) ||
                          has(kKeyDotSuffix) || !like_set.empty();
   const bool want_ip = !cidr.empty() || !superset.empty();
-  for (const PathValue& v : values) {
-    switch (store.kind(v.id)) {
-      case observe::ValueKind::kString: {
-        const std::string_view s = store.string_value(v.id);
-        if (v.encoding != Encoding::kNone) {
-          if (want_bytes && DecodeBinary(s, v.encoding, &scratch->a)) {
-            if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
-            if (!range_bytes.empty()) range_bytes.Query(scratch->a, hits);
-          }
-          break;
-        }
-        if (has(kKeyString)) Append(keys.Find(slot, kKeyString, s), hits);
-        if (!range_string.empty()) {
-          scratch->a.assign(s);
-          range_string.Query(scratch->a, hits);
-        }
-        if (want_bytes && Latin1(s, &scratch->a)) {
+  switch (store.kind(v.id)) {
+    case observe::ValueKind::kString: {
+      const std::string_view s = store.string_value(v.id);
+      if (v.encoding != Encoding::kNone) {
+        if (want_bytes && DecodeBinary(s, v.encoding, &scratch->a)) {
           if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
           if (!range_bytes.empty()) range_bytes.Query(scratch->a, hits);
         }
-        if (want_instant) {
-          Result<ParsedTimestamp> ts = ParseTimestamp(s, TimestampSyntax{.allow_offset = true});
-          if (ts.ok()) {
-            if (has(kKeyInstant)) {
-              Append(keys.Find(slot, kKeyInstant, InstantKey(ts->instant)), hits);
-            }
-            if (!range_instant.empty()) range_instant.Query(ts->instant, hits);
-          }
-        }
-        if (want_like) {
-          const std::string_view t = LikeText(s, &scratch->b);
-          if (has(kKeyLikeExact)) Append(keys.Find(slot, kKeyLikeExact, t), hits);
-          for (uint16_t l : prefix_lengths) {
-            if (l > t.size()) break;
-            Append(keys.Find(slot, kKeyLikePrefix, t.substr(0, l)), hits);
-          }
-          for (uint16_t l : suffix_lengths) {
-            if (l > t.size()) break;
-            Append(keys.Find(slot, kKeyLikeSuffix, t.substr(t.size() - l)), hits);
-          }
-          if (has(kKeyDotSuffix)) {
-            // Every '.' within the last max_dot_suffix bytes starts a candidate suffix: the
-            // labels of the value read from the right.
-            // Only suffixes with as many dots as some literal has are probed.
-            const size_t from = t.size() > max_dot_suffix ? t.size() - max_dot_suffix : 0;
-            size_t dots = 0;
-            for (size_t i = t.size(); i > from; --i) {
-              if (t[i - 1] != '.') continue;
-              ++dots;
-              if ((dot_suffix_labels >> std::min<size_t>(dots, 63) & 1) == 0) continue;
-              Append(keys.Find(slot, kKeyDotSuffix, t.substr(i - 1)), hits);
-            }
-          }
-          if (!like_set.empty()) like_set.Query(t, hits, scratch);
-        }
-        if (!matches_set.empty()) matches_set.Query(MatchesText(s, &scratch->b), hits, scratch);
-        if (want_ip) {
-          std::optional<IpNetwork> net = ParseIpNetwork(s);
-          if (net) {
-            cidr.Probe(*net, slot, keys, hits);
-            if (!superset.empty()) superset.Query(*net, hits);
-          }
-        }
         break;
       }
-      case observe::ValueKind::kInt:
-      case observe::ValueKind::kFloat: {
-        if (!has(kKeyNumber) && range_number.empty()) break;
-        const Number n = store.kind(v.id) == observe::ValueKind::kInt
-                             ? Number{.is_int = true, .i = store.int_value(v.id)}
-                             : Number{.is_int = false, .d = store.float_value(v.id)};
-        if (has(kKeyNumber)) Append(keys.Find(slot, kKeyNumber, NumberKey(n)), hits);
-        if (!range_number.empty()) range_number.Query(n, hits);
-        break;
+      if (has(kKeyString)) Append(keys.Find(slot, kKeyString, s), hits);
+      if (!range_string.empty()) {
+        scratch->a.assign(s);
+        range_string.Query(scratch->a, hits);
       }
-      case observe::ValueKind::kBool:
-        if (has(kKeyBool)) {
-          Append(keys.Find(slot, kKeyBool, store.bool_value(v.id) ? "1" : "0"), hits);
+      if (want_bytes && Latin1(s, &scratch->a)) {
+        if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
+        if (!range_bytes.empty()) range_bytes.Query(scratch->a, hits);
+      }
+      if (want_instant) {
+        Result<ParsedTimestamp> ts = ParseTimestamp(s, TimestampSyntax{.allow_offset = true});
+        if (ts.ok()) {
+          if (has(kKeyInstant)) {
+            Append(keys.Find(slot, kKeyInstant, InstantKey(ts->instant)), hits);
+          }
+          if (!range_instant.empty()) range_instant.Query(ts->instant, hits);
         }
-        break;
-      default:
-        break;  // lists and objects compare with nothing
+      }
+      if (want_like) {
+        const std::string_view t = LikeText(s, &scratch->b);
+        if (has(kKeyLikeExact)) Append(keys.Find(slot, kKeyLikeExact, t), hits);
+        for (uint16_t l : prefix_lengths) {
+          if (l > t.size()) break;
+          Append(keys.Find(slot, kKeyLikePrefix, t.substr(0, l)), hits);
+        }
+        for (uint16_t l : suffix_lengths) {
+          if (l > t.size()) break;
+          Append(keys.Find(slot, kKeyLikeSuffix, t.substr(t.size() - l)), hits);
+        }
+        if (has(kKeyDotSuffix)) {
+          // Every '.' within the last max_dot_suffix bytes starts a candidate suffix: the
+          // labels of the value read from the right.
+          // Only suffixes with as many dots as some literal has are probed.
+          const size_t from = t.size() > max_dot_suffix ? t.size() - max_dot_suffix : 0;
+          size_t dots = 0;
+          for (size_t i = t.size(); i > from; --i) {
+            if (t[i - 1] != '.') continue;
+            ++dots;
+            if ((dot_suffix_labels >> std::min<size_t>(dots, 63) & 1) == 0) continue;
+            Append(keys.Find(slot, kKeyDotSuffix, t.substr(i - 1)), hits);
+          }
+        }
+        if (!like_set.empty()) like_set.Query(t, hits, scratch);
+      }
+      if (!matches_set.empty()) matches_set.Query(MatchesText(s, &scratch->b), hits, scratch);
+      if (want_ip) {
+        std::optional<IpNetwork> net = ParseIpNetwork(s);
+        if (net) {
+          cidr.Probe(*net, slot, keys, hits);
+          if (!superset.empty()) superset.Query(*net, hits);
+        }
+      }
+      break;
     }
+    case observe::ValueKind::kInt:
+    case observe::ValueKind::kFloat: {
+      if (!has(kKeyNumber) && range_number.empty()) break;
+      const Number n = store.kind(v.id) == observe::ValueKind::kInt
+                           ? Number{.is_int = true, .i = store.int_value(v.id)}
+                           : Number{.is_int = false, .d = store.float_value(v.id)};
+      if (has(kKeyNumber)) Append(keys.Find(slot, kKeyNumber, NumberKey(n)), hits);
+      if (!range_number.empty()) range_number.Query(n, hits);
+      break;
+    }
+    case observe::ValueKind::kBool:
+      if (has(kKeyBool)) {
+        Append(keys.Find(slot, kKeyBool, store.bool_value(v.id) ? "1" : "0"), hits);
+      }
+      break;
+    default:
+      break;  // lists and objects compare with nothing
   }
 }
 

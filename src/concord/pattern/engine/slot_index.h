@@ -207,6 +207,10 @@ struct SlotIndex {
   RegexSetIndex like_set;     // on LikeText of plain strings
   RegexSetIndex matches_set;  // on MatchesText of plain strings
 
+  // Set by Build: probing a value costs more than one exact-key lookup (CIDR blocks, LIKE
+  // literals, regexes, ranges, timestamps), so remembering misses (probe_cache.h) pays.
+  bool worth_caching = false;
+
   // Whether the KeyTable holds keys of kind `k` for this slot.
   bool has(KeyKind k) const { return (key_kinds >> k) & 1; }
   // Sorts and builds the parts. Call once, after every atom is registered.
@@ -214,6 +218,11 @@ struct SlotIndex {
   // Appends to `*hits` the clauses that the values of this slot for one object satisfy.
   void Probe(const observe::ValueStore& store, std::span<const PathValue> values,
              const KeyTable& keys, ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
+  // Probe without the presence clauses, for one value: the clauses that depend on the value.
+  // A pure function of (this slot, the value) once the set is built, which is what lets a
+  // Matcher remember values that hit nothing (probe_cache.h).
+  void ProbeValue(const observe::ValueStore& store, const PathValue& value, const KeyTable& keys,
+                  ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
   // Heap bytes held (the KeyTable's share excluded).
   size_t memory_bytes() const;
 };
