@@ -4,7 +4,9 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "concord/ingest/log_reader.h"
 #include "concord/pattern/parser.h"
@@ -34,11 +36,26 @@ struct Scanner::Worker {
       : mapper(options.ingest), builder(&observation), matcher(set.patterns()) {
     if (options.filter_properties) builder.SetFilter(&set.property_filter());
   }
+  // The parsed pattern of indicator `user`, for explanations: the same few indicators tend to
+  // match again and again (a CIDR block over a busy subnet), so their patterns are parsed once
+  // per worker (at most kMaxParsed kept). Null when the pattern does not parse.
+  const pattern::Pattern* Parsed(const IndicatorSet& set, uint32_t user) {
+    auto it = parsed.find(user);
+    if (it != parsed.end()) return it->second ? &*it->second : nullptr;
+    if (parsed.size() >= kMaxParsed) parsed.clear();
+    Result<pattern::Pattern> p = pattern::ParsePattern(set.indicator(user).pattern);
+    std::optional<pattern::Pattern>& slot = parsed[user];
+    if (p.ok()) slot = std::move(*p);
+    return slot ? &*slot : nullptr;
+  }
+  static constexpr size_t kMaxParsed = 1024;
+
   ingest::EventMapper mapper;
   observe::Observation observation;
   observe::ObservationBuilder builder;
   Matcher matcher;
   std::vector<uint32_t> exhausted;
+  std::unordered_map<uint32_t, std::optional<pattern::Pattern>> parsed;
 };
 
 struct Scanner::Batch {
@@ -161,9 +178,8 @@ void Scanner::MapAndMatch(Worker& worker, Event* e) {
     bool seen = false;
     for (const auto& [u, _] : e->explanations) seen = seen || u == user;
     if (seen) continue;
-    Result<pattern::Pattern> p = pattern::ParsePattern(indicators_.indicator(user).pattern);
-    e->explanations.emplace_back(user,
-                                 p.ok() ? ExplainMatch(*p, o) : std::vector<MatchedComparison>{});
+    const pattern::Pattern* p = worker.Parsed(indicators_, user);
+    e->explanations.emplace_back(user, p ? ExplainMatch(*p, o) : std::vector<MatchedComparison>{});
   }
 }
 
