@@ -1,5 +1,6 @@
 #include "telemetry_generator.h"
 
+#include <algorithm>
 #include <cinttypes>
 
 namespace concord::bench {
@@ -17,6 +18,26 @@ constexpr const char* kUserAgents[] = {
 
 TelemetryGenerator::TelemetryGenerator(const PatternWorkload& workload, uint64_t seed)
     : workload_(workload), rng_(seed) {}
+
+void TelemetryGenerator::SetPopulation(size_t distinct) {
+  internal_.clear();
+  external_.clear();
+  names_.clear();
+  for (size_t i = 0; i < distinct / 10; ++i) internal_.push_back(Internal());
+  for (size_t i = 0; i < distinct; ++i) external_.push_back(Ip());
+  for (size_t i = 0; i < distinct; ++i) names_.push_back(Name());
+}
+
+size_t TelemetryGenerator::Skewed(size_t n) {
+  // u^4 for u uniform in [0, 1): a quarter of the picks fall in the first 0.4% of the population.
+  const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
+  return std::min(n - 1, static_cast<size_t>(static_cast<double>(n) * u * u * u * u));
+}
+
+std::string TelemetryGenerator::Internal() {
+  return "10." + std::to_string(Pick(4)) + "." + std::to_string(Pick(256)) + "." +
+         std::to_string(1 + Pick(254));
+}
 
 std::string TelemetryGenerator::Ip() {
   return std::to_string(1 + Pick(222)) + "." + std::to_string(Pick(256)) + "." +
@@ -54,10 +75,9 @@ TelemetryStats TelemetryGenerator::Write(TelemetryFormat format, size_t events, 
     micros += 500 + static_cast<int64_t>(Pick(1000));
     const bool plant = Chance(hit_rate);
     const size_t kind = Pick(20);  // conn/flow 10, dns 5, http 2, tls 2, files 1
-    std::string src = "10." + std::to_string(Pick(4)) + "." + std::to_string(Pick(256)) + "." +
-                      std::to_string(1 + Pick(254));
-    std::string dst = Ip();
-    std::string name = Name();
+    std::string src = internal_.empty() ? Internal() : internal_[Skewed(internal_.size())];
+    std::string dst = external_.empty() ? Ip() : external_[Skewed(external_.size())];
+    std::string name = names_.empty() ? Name() : names_[Skewed(names_.size())];
     std::string uri = std::string("/") + kWords[Pick(12)] + "/" + Hex(8);
     std::string sha256 = Hex(64), md5 = Hex(32), sha1 = Hex(40);
     bool planted = false;
