@@ -38,9 +38,9 @@ fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCONCORD_FUZZ=ON -DCONCORD_BUILD_BENCH=OFF >/dev/null
 	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz pattern_parser_fuzz \
-	  ingest_fuzz warning_list_fuzz
+	  ingest_fuzz warning_list_fuzz taxii_query_fuzz
 	mkdir -p $(BUILD)-fuzz/corpus/stix $(BUILD)-fuzz/corpus/pattern $(BUILD)-fuzz/corpus/ingest \
-	  $(BUILD)-fuzz/corpus/warninglists
+	  $(BUILD)-fuzz/corpus/warninglists $(BUILD)-fuzz/corpus/taxii
 	grep -h '^pattern ' testdata/pattern/*.cases | sed 's/^pattern //' | \
 	  split -l 1 - $(BUILD)-fuzz/corpus/pattern/seed-
 	$(BUILD)-fuzz/fuzz/stix_reader_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/stix \
@@ -51,6 +51,19 @@ fuzz: deps
 	$(BUILD)-fuzz/fuzz/ingest_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/ingest
 	$(BUILD)-fuzz/fuzz/warning_list_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/warninglists \
 	  testdata/warninglists
+	printf 'match%%5Btype%%5D=indicator,malware&limit=50&added_after=2016-05-12T08:17:27.123Z' \
+	  > $(BUILD)-fuzz/corpus/taxii/seed-objects
+	printf 'match[id]=indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f&match[version]=first,last' \
+	  > $(BUILD)-fuzz/corpus/taxii/seed-ids
+	printf 'match[version]=2016-05-12T08:17:27Z&match[spec_version]=2.0,2.1&next=c1.1463041047' \
+	  > $(BUILD)-fuzz/corpus/taxii/seed-versions
+	printf 'limit=007&next=c1.%%31+2&match[type]=%%zz&match[version]=lates' \
+	  > $(BUILD)-fuzz/corpus/taxii/seed-errors
+	printf 'application/taxii+json;version=2.1, application/taxii+json;q=0.5, */*;q=0' \
+	  > $(BUILD)-fuzz/corpus/taxii/seed-accept
+	printf 'Application/TAXII+json; charset=utf-8; version="2.1"' \
+	  > $(BUILD)-fuzz/corpus/taxii/seed-content-type
+	$(BUILD)-fuzz/fuzz/taxii_query_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/taxii
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
