@@ -1,0 +1,288 @@
+#include "concord/taxii/server.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "concord/base/clock.h"
+#include "concord/json/document.h"
+#include "concord/stix/validator.h"
+#include "concord/store/sqlite/sqlite_store.h"
+
+namespace concord::taxii {
+namespace {
+
+constexpr char kTlpRed[] = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+constexpr char kTlpGreen[] = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+
+std::string IndicatorJson(int n, int modified_second, const char* marking = kTlpGreen) {
+  char id[64], modified[40];
+  std::snprintf(id, sizeof(id), "indicator--00000000-0000-4000-8000-%012d", n);
+  std::snprintf(modified, sizeof(modified), "2020-01-01T00:00:%02d.000Z", modified_second);
+  return std::string(R"({"type":"indicator","spec_version":"2.1","id":")") + id +
+         R"(","created":"2020-01-01T00:00:00.000Z","modified":")" + modified + R"(","name":"n)" +
+         std::to_string(n) +
+         R"(","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix",)"
+         R"("valid_from":"2020-01-01T00:00:00Z","object_marking_refs":[")" +
+         marking + R"("]})";
+}
+
+std::string IndicatorId(int n) {
+  char id[64];
+  std::snprintf(id, sizeof(id), "indicator--00000000-0000-4000-8000-%012d", n);
+  return id;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "concord_taxii_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    auto s = store::SqliteStore::Open(dir_ + "/store.db", &clock_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    store::Collection shared;
+    shared.alias = "shared";
+    shared.title = "Shared with partners";
+    shared_ = *store_->CreateCollection(shared);
+    store::Collection internal;
+    internal.alias = "internal";
+    internal.title = "Ours only";
+    internal_ = *store_->CreateCollection(internal);
+    store::Collection inbox;
+    inbox.alias = "inbox";
+    inbox.title = "Partners write here";
+    inbox_ = *store_->CreateCollection(inbox);
+    grants_.Grant("us-node", shared_.id, Rights{.read = true, .write = false});
+    grants_.Grant("us-node", inbox_.id, Rights{.read = false, .write = true});
+    config_.public_url = "https://uk-node.example:8443";
+    config_.api_root_path = "/api/";
+    server_ = std::make_unique<Server>(config_, store_.get(), &grants_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Stores `objects` (JSON texts) into `collection`, one transaction, date_added 1 ms apart.
+  void Put(const std::vector<std::string>& objects, const std::string& collection) {
+    stix::Validator validator;
+    auto tx = store_->BeginWrite({"file", "test"}, {collection});
+    ASSERT_TRUE(tx.ok());
+    for (const std::string& text : objects) {
+      stix::Validation v = validator.Validate(text);
+      ASSERT_TRUE(v.ok()) << text;
+      ASSERT_TRUE((*tx)->Put(*v.object).ok());
+      clock_.AdvanceMicros(1000);
+    }
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+
+  Response Get(const std::string& target, std::optional<std::string> partner = "us-node",
+               std::string accept = "application/taxii+json;version=2.1") {
+    Request r;
+    r.method = "GET";
+    r.target = target;
+    r.accept = std::move(accept);
+    r.partner = std::move(partner);
+    return server_->Handle(r);
+  }
+
+  std::string ObjectsUrl(const store::Collection& c) {
+    return "/api/collections/" + c.id + "/objects/";
+  }
+
+  ManualClock clock_{Timestamp::FromMicros(1'700'000'000'000'000)};
+  std::string dir_;
+  std::unique_ptr<store::SqliteStore> store_;
+  store::Collection shared_, internal_, inbox_;
+  Grants grants_;
+  ServerConfig config_;
+  std::unique_ptr<Server> server_;
+  json::Parser parser_;
+};
+
+// The error message of a response, checked for shape: a TAXII error whose http_status is the
+// response's status, as a string.
+void ExpectError(const Response& r, int status, std::string_view mentions = "") {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_NE(r.body.find("\"http_status\":\"" + std::to_string(status) + "\""), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("\"title\":"), std::string::npos) << r.body;
+  if (!mentions.empty()) {
+    EXPECT_NE(r.body.find(mentions), std::string::npos) << r.body;
+  }
+}
+
+TEST_F(ServerTest, DiscoveryNeedsNoCredentials) {
+  const Response r = Get("/taxii2/", std::nullopt);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"title":"Concord","default":"https://uk-node.example:8443/api/",)"
+                    R"("api_roots":["https://uk-node.example:8443/api/"]})");
+}
+
+TEST_F(ServerTest, EverythingElseNeedsCredentials) {
+  for (const std::string& target :
+       {std::string("/api/"), std::string("/api/collections/"), ObjectsUrl(shared_)}) {
+    const Response r = Get(target, std::nullopt);
+    ExpectError(r, 401);
+    EXPECT_EQ(r.header("WWW-Authenticate"), R"(Bearer realm="concord", Basic realm="concord")");
+  }
+}
+
+TEST_F(ServerTest, AcceptIsChecked) {
+  ExpectError(Get("/api/", "us-node", "text/html"), 406, "application/taxii+json");
+  ExpectError(Get("/taxii2/", std::nullopt, "application/taxii+json;version=2.0"), 406);
+  EXPECT_EQ(Get("/api/", "us-node", "application/taxii+json").status, 200);
+  EXPECT_EQ(Get("/api/", "us-node", "").status, 200);
+}
+
+TEST_F(ServerTest, ApiRootAdvertisesItsLimit) {
+  const Response r = Get("/api/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"("versions":["application/taxii+json;version=2.1"])"), std::string::npos);
+  EXPECT_NE(r.body.find(R"("max_content_length":10485760)"), std::string::npos);
+}
+
+TEST_F(ServerTest, APartnerSeesOnlyItsCollections) {
+  const Response r = Get("/api/collections/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(shared_.id), std::string::npos);
+  EXPECT_NE(r.body.find(inbox_.id), std::string::npos);
+  EXPECT_EQ(r.body.find(internal_.id), std::string::npos) << r.body;
+  // The internal collection does not exist for this partner, by id or alias.
+  ExpectError(Get("/api/collections/" + internal_.id + "/"), 404);
+  ExpectError(Get("/api/collections/internal/"), 404);
+  ExpectError(Get(ObjectsUrl(internal_)), 404);
+  // Another partner sees nothing.
+  EXPECT_EQ(Get("/api/collections/", "de-node").body, "{}");
+  // The shared one, by id and by alias.
+  const Response one = Get("/api/collections/" + shared_.id + "/");
+  EXPECT_EQ(one.status, 200);
+  EXPECT_NE(one.body.find(R"("can_read":true,"can_write":false)"), std::string::npos);
+  EXPECT_EQ(Get("/api/collections/shared/").body, one.body);
+  // Write-only: visible, not readable.
+  ExpectError(Get(ObjectsUrl(inbox_)), 403);
+}
+
+TEST_F(ServerTest, ObjectsWithFiltersAndHeaders) {
+  Put({IndicatorJson(1, 1), IndicatorJson(2, 1), IndicatorJson(1, 2)}, shared_.id);
+  Put({IndicatorJson(3, 1)}, internal_.id);
+  const Response r = Get(ObjectsUrl(shared_));
+  EXPECT_EQ(r.status, 200) << r.body;
+  // The latest version of each object by default; nothing of the internal collection.
+  EXPECT_NE(r.body.find(IndicatorId(2)), std::string::npos);
+  EXPECT_NE(r.body.find(R"("modified":"2020-01-01T00:00:02.000Z")"), std::string::npos);
+  EXPECT_EQ(r.body.find(R"("modified":"2020-01-01T00:00:01.000Z","name":"n1")"), std::string::npos);
+  EXPECT_EQ(r.body.find(IndicatorId(3)), std::string::npos);
+  EXPECT_EQ(r.body.rfind(R"({"more":false,"objects":[)", 0), 0u) << r.body;
+  EXPECT_EQ(r.header("X-TAXII-Date-Added-First"), "2023-11-14T22:13:20.001000Z");
+  EXPECT_EQ(r.header("X-TAXII-Date-Added-Last"), "2023-11-14T22:13:20.002000Z");
+
+  const Response all = Get(ObjectsUrl(shared_) + "?match%5Bversion%5D=all");
+  EXPECT_EQ(all.status, 200) << all.body;
+  EXPECT_NE(all.body.find(R"("modified":"2020-01-01T00:00:01.000Z","name":"n1")"),
+            std::string::npos);
+
+  const Response typed = Get(ObjectsUrl(shared_) + "?match[type]=malware");
+  EXPECT_EQ(typed.body, R"({"more":false})");
+  EXPECT_EQ(typed.header("X-TAXII-Date-Added-First"), "");
+  EXPECT_EQ(Get(ObjectsUrl(shared_) + "?match[spec_version]=2.0").body, R"({"more":false})");
+
+  ExpectError(Get(ObjectsUrl(shared_) + "?match[version]=lates"), 400, "match[version]");
+  ExpectError(Get(ObjectsUrl(shared_) + "?limit=0"), 400, "limit");
+  ExpectError(Get(ObjectsUrl(shared_) + "?next=garbage"), 400, "next");
+}
+
+TEST_F(ServerTest, PagingWithNextOrAddedAfterNeverSkipsOrRepeats) {
+  std::vector<std::string> objects;
+  for (int i = 1; i <= 25; ++i) objects.push_back(IndicatorJson(i, 1));
+  Put(objects, shared_.id);
+  // By next.
+  std::set<std::string> seen;
+  std::string next;
+  for (int pages = 0; pages < 10; ++pages) {
+    const Response r =
+        Get(ObjectsUrl(shared_) + "?limit=10" + (next.empty() ? "" : "&next=" + next));
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (int i = 1; i <= 25; ++i) {
+      if (r.body.find(IndicatorId(i)) != std::string::npos) {
+        EXPECT_TRUE(seen.insert(IndicatorId(i)).second) << "repeated " << i;
+      }
+    }
+    ASSERT_TRUE(parser_.Parse(r.body).ok()) << r.body;
+    if (r.body.find(R"("more":true)") == std::string::npos) break;
+    const size_t at = r.body.find(R"("next":")");
+    ASSERT_NE(at, std::string::npos);
+    next = r.body.substr(at + 8, r.body.find('"', at + 8) - at - 8);
+  }
+  EXPECT_EQ(seen.size(), 25u);
+  // By added_after = the last page's X-TAXII-Date-Added-Last.
+  seen.clear();
+  std::string after;
+  for (int pages = 0; pages < 10; ++pages) {
+    const Response r =
+        Get(ObjectsUrl(shared_) + "?limit=7" + (after.empty() ? "" : "&added_after=" + after));
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (int i = 1; i <= 25; ++i) {
+      if (r.body.find(IndicatorId(i)) != std::string::npos) {
+        EXPECT_TRUE(seen.insert(IndicatorId(i)).second) << "repeated " << i;
+      }
+    }
+    if (r.body.find(R"("more":true)") == std::string::npos) break;
+    after = r.header("X-TAXII-Date-Added-Last");
+    ASSERT_FALSE(after.empty());
+  }
+  EXPECT_EQ(seen.size(), 25u);
+}
+
+TEST_F(ServerTest, TlpRedNeverLeaves) {
+  Put({IndicatorJson(1, 1, kTlpRed), IndicatorJson(2, 1)}, shared_.id);
+  const Response r = Get(ObjectsUrl(shared_));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.find(IndicatorId(1)), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(IndicatorId(2)), std::string::npos);
+  ExpectError(Get(ObjectsUrl(shared_) + IndicatorId(1) + "/"), 404);
+  // The object does not exist for partners: it may not leave this node.
+  ExpectError(Get(ObjectsUrl(shared_) + IndicatorId(1) + "/versions/"), 404);
+  const Response manifest = Get("/api/collections/" + shared_.id + "/manifest/");
+  EXPECT_EQ(manifest.body.find(IndicatorId(1)), std::string::npos);
+}
+
+TEST_F(ServerTest, OneObjectItsVersionsAndTheManifest) {
+  Put({IndicatorJson(1, 1), IndicatorJson(1, 2), IndicatorJson(1, 3)}, shared_.id);
+  const Response one = Get(ObjectsUrl(shared_) + IndicatorId(1) + "/");
+  EXPECT_EQ(one.status, 200) << one.body;
+  EXPECT_NE(one.body.find(R"("modified":"2020-01-01T00:00:03.000Z")"), std::string::npos);
+  EXPECT_EQ(one.body.find(R"("modified":"2020-01-01T00:00:01.000Z")"), std::string::npos);
+  const Response first = Get(ObjectsUrl(shared_) + IndicatorId(1) + "/?match[version]=first");
+  EXPECT_NE(first.body.find(R"("modified":"2020-01-01T00:00:01.000Z")"), std::string::npos);
+  const Response versions = Get(ObjectsUrl(shared_) + IndicatorId(1) + "/versions/");
+  EXPECT_EQ(versions.body,
+            R"({"more":false,"versions":["2020-01-01T00:00:01.000Z","2020-01-01T00:00:02.000Z",)"
+            R"("2020-01-01T00:00:03.000Z"]})");
+  ExpectError(Get(ObjectsUrl(shared_) + IndicatorId(9) + "/"), 404, IndicatorId(9));
+  // versions takes no match[version]; manifest lists the latest version by default.
+  ExpectError(Get(ObjectsUrl(shared_) + IndicatorId(1) + "/versions/?match[version]=all"), 400);
+  const Response manifest = Get("/api/collections/" + shared_.id + "/manifest/");
+  EXPECT_NE(manifest.body.find(R"("version":"2020-01-01T00:00:03.000Z")"), std::string::npos);
+  EXPECT_EQ(manifest.body.find(R"("version":"2020-01-01T00:00:01.000Z")"), std::string::npos);
+}
+
+TEST_F(ServerTest, UnknownPathsAndMethods) {
+  ExpectError(Get("/nothing/"), 404);
+  ExpectError(Get("/api/collections//objects/"), 404);
+  ExpectError(Get("/api/collections/" + shared_.id + "/objects/x/y/z/"), 404);
+  ExpectError(Get("/api/status/2d086da7-4bdc-4f91-900e-d77486753710/"), 404);
+  Request put;
+  put.method = "PUT";
+  put.target = "/api/collections/";
+  put.partner = "us-node";
+  const Response r = server_->Handle(put);
+  ExpectError(r, 405);
+  EXPECT_EQ(r.header("Allow"), "GET");
+}
+
+}  // namespace
+}  // namespace concord::taxii
