@@ -251,9 +251,24 @@ std::string Quote(std::string_view s) {
       } else if (c >= 0xc0) {
         len = 2;
       }
-      if (i + len > s.size()) len = s.size() - i;
-      out.append(s.substr(i, len));
-      i += len;
+      // Only a complete sequence is copied: a lead byte whose continuation bytes are missing or
+      // are not 0x80-0xBF (a newline, an escape) is written as \xNN, as is a stray continuation
+      // byte, so that no value can smuggle control bytes into a message after a lead byte.
+      bool whole = c < 0x80 || (c >= 0xc2 && c <= 0xf4 && i + len <= s.size());
+      for (size_t k = 1; whole && k < len; ++k) {
+        const auto next = static_cast<unsigned char>(s[i + k]);
+        whole = next >= 0x80 && next <= 0xbf;
+      }
+      if (whole) {
+        out.append(s.substr(i, len));
+        i += len;
+      } else {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+        ++i;
+      }
     }
     ++shown;
   }

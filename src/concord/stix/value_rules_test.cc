@@ -154,6 +154,12 @@ TEST(ValueRulesTest, Addresses) {
 TEST(ValueRulesTest, QuoteCutsLongValuesAtCharacterBoundaries) {
   EXPECT_EQ(Quote("abc"), "\"abc\"");
   EXPECT_EQ(Quote("a\nb\x01"), "\"a\\nb\\u0001\"");
+  // A lead byte cannot swallow the control bytes after it; stray bytes are escaped.
+  EXPECT_EQ(Quote("\xf0\n\n\x1b[31m"), "\"\\xf0\\n\\n\\u001b[31m\"");
+  EXPECT_EQ(Quote("\x80"
+                  "a\xc3"),
+            "\"\\x80a\\xc3\"");
+  EXPECT_EQ(Quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
   const std::string long_value(100, 'x');
   const std::string q = Quote(long_value);
   EXPECT_EQ(q, "\"" + std::string(60, 'x') + "...\"");
