@@ -11,9 +11,9 @@
 // and need their clause lists); a value is compared in full, never by hash alone, so a collision
 // costs a probe, never a missed match. Values longer than kMaxText are not kept.
 //
-// Direct-mapped, kEntries-aligned, 64 bytes per entry; one per Matcher (not thread-safe). The
-// slot of an entry is chosen by a hash keyed with a per-cache random seed, so that input cannot
-// be chosen to evict a given value on purpose.
+// Direct-mapped, one cache line (64 bytes) per entry; one per Matcher (not thread-safe). Where a
+// value goes is chosen by a hash keyed with a per-cache random seed, so that input cannot be
+// chosen to evict a given value on purpose.
 
 #include <cstddef>
 #include <cstdint>
