@@ -178,7 +178,12 @@ std::string EncodeCursor(int64_t date_added) {
 
 Result<int64_t> DecodeCursor(std::string_view cursor) {
   auto malformed = [&] {
-    return InvalidArgument("malformed cursor \"" + std::string(cursor.substr(0, 64)) +
+    // The cursor comes from a client: shown printable, '?' for anything else.
+    std::string shown(cursor.substr(0, 64));
+    for (char& c : shown) {
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') c = '?';
+    }
+    return InvalidArgument("malformed cursor \"" + shown +
                            "\": pass back the next_cursor of an earlier page, or none to start");
   };
   if (cursor.substr(0, kCursorPrefix.size()) != kCursorPrefix) return malformed();

@@ -553,6 +553,11 @@ TEST_F(SqliteStoreTest, MalformedCursorAndLimit) {
     ASSERT_FALSE(page.ok()) << cursor;
     EXPECT_EQ(page.status().code(), StatusCode::kInvalidArgument) << cursor;
   }
+  // A hostile cursor is not echoed as it came: no control bytes or quotes reach the message.
+  auto hostile = S().Find(Query(), 10, "c1.\n\x1b[31m\"x");
+  ASSERT_FALSE(hostile.ok());
+  EXPECT_NE(hostile.status().message().find("\"c1.??[31m?x\""), std::string::npos)
+      << hostile.status().message();
   EXPECT_EQ(S().Find(Query(), 0).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(S().Find(Query(), 10001).status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(S().Find(Query(), 10000).ok());
