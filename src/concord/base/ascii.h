@@ -5,6 +5,7 @@
 // field of every event).
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace concord {
@@ -50,6 +51,32 @@ inline std::string_view LowerHexInto(std::string_view text, size_t digits, char*
     buffer[n++] = AsciiLower(c);
   }
   return n == digits ? std::string_view(buffer, n) : std::string_view();
+}
+
+// `s` as a message may show text from outside (a query, a cursor, a path): in double quotes, its
+// first `max_bytes` bytes ("..." after them when cut), '"' and '\' escaped, every byte outside
+// printable ASCII written \xNN, so that hostile text cannot end the quote, start a log line or
+// carry terminal escapes.
+inline std::string QuoteForMessage(std::string_view s, size_t max_bytes = 60) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  const size_t n = s.size() < max_bytes ? s.size() : max_bytes;
+  for (size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (s.size() > n) out += "...";
+  out += '"';
+  return out;
 }
 
 }  // namespace concord

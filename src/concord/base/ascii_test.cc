@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace concord {
 namespace {
 
@@ -27,6 +29,15 @@ TEST(AsciiTest, LowerHexInto) {
   EXPECT_EQ(LowerHexInto("AB:cd ef", 6, buffer, /*skip_separators=*/true), "abcdef");
   EXPECT_EQ(LowerHexInto("AB:cd:ef:01", 6, buffer, /*skip_separators=*/true), "");  // too many
   EXPECT_EQ(LowerHexInto("AB:c", 4, buffer, /*skip_separators=*/true), "");         // too few
+}
+
+TEST(AsciiTest, QuoteForMessageKeepsHostileTextInsideItsQuotes) {
+  EXPECT_EQ(QuoteForMessage("limit=7"), R"("limit=7")");
+  EXPECT_EQ(QuoteForMessage("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(QuoteForMessage("x\n\x1b[31m\xc3\xa9"), R"("x\x0a\x1b[31m\xc3\xa9")");
+  EXPECT_EQ(QuoteForMessage(std::string(70, 'y')), "\"" + std::string(60, 'y') + "...\"");
+  EXPECT_EQ(QuoteForMessage("abcdef", 3), R"("abc...")");
+  EXPECT_EQ(QuoteForMessage(""), R"("")");
 }
 
 }  // namespace

@@ -53,40 +53,15 @@
 //  - next is opaque but must be printable ASCII without spaces (0x21-0x7e): every cursor Concord
 //    hands out is, and this keeps control bytes out of the store's own messages.
 //  - Errors about a value start with the parameter's name ("limit: ..."); user text is quoted by
-//    Quoted() below (at most 60 bytes, '"' and '\' escaped, other bytes outside printable ASCII
-//    written \xNN), so no query can end a quote, start a log line or carry terminal escapes.
+//    QuoteForMessage (base/ascii.h: at most 60 bytes, '"' and '\' escaped, other bytes outside
+//    printable ASCII written \xNN), so no query can end a quote, start a log line or carry
+//    terminal escapes.
 
 namespace concord::taxii {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Messages
-
-constexpr size_t kQuoteBytes = 60;
-
-// `s` in double quotes for a message: its first kQuoteBytes bytes ("..." after them when cut),
-// with '"' and '\' escaped and every byte outside printable ASCII written as \xNN.
-std::string Quoted(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  const size_t n = std::min(s.size(), kQuoteBytes);
-  for (size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  if (s.size() > n) out += "...";
-  out += '"';
-  return out;
-}
 
 // Why `text` is not a timestamp: `status` (from ParseTimestamp, directly or via
 // stix::VersionKey) without its opening echo of `text`, which is not escaped. "" when the message
@@ -104,7 +79,7 @@ std::string TimestampProblem(std::string_view text, const Status& status) {
 }
 
 std::string NotATimestamp(std::string_view name, std::string_view text, const Status& status) {
-  std::string message = std::string(name) + ": " + Quoted(text) +
+  std::string message = std::string(name) + ": " + QuoteForMessage(text) +
                         " is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS[.fraction]Z)";
   const std::string problem = TimestampProblem(text, status);
   if (!problem.empty()) message += ": " + problem;
@@ -387,7 +362,7 @@ DecodeError PercentDecode(std::string_view in, std::string* out, size_t* at) {
 }
 
 // The text of the escape at `at` for a message: '%' and at most two following bytes.
-std::string EscapeAt(std::string_view in, size_t at) { return Quoted(in.substr(at, 3)); }
+std::string EscapeAt(std::string_view in, size_t at) { return QuoteForMessage(in.substr(at, 3)); }
 
 Status DecodeName(std::string_view raw, std::string* name) {
   size_t at = 0;
@@ -395,11 +370,12 @@ Status DecodeName(std::string_view raw, std::string* name) {
     case DecodeError::kNone:
       return Status::Ok();
     case DecodeError::kBadEscape:
-      return InvalidArgument("parameter name " + Quoted(raw) + ": malformed percent escape " +
-                             EscapeAt(raw, at) + " at byte " + std::to_string(at) +
+      return InvalidArgument("parameter name " + QuoteForMessage(raw) +
+                             ": malformed percent escape " + EscapeAt(raw, at) + " at byte " +
+                             std::to_string(at) +
                              " ('%' must be followed by two hexadecimal digits)");
     case DecodeError::kNul:
-      return InvalidArgument("parameter name " + Quoted(raw) + ": a NUL byte at byte " +
+      return InvalidArgument("parameter name " + QuoteForMessage(raw) + ": a NUL byte at byte " +
                              std::to_string(at));
   }
   return Internal("unreachable");
@@ -426,18 +402,19 @@ Result<Param> LookUp(std::string_view name, const EndpointRules& rules) {
   for (const ParamName& p : kParamNames) {
     if (p.name != name) continue;
     if ((rules.accepted & p.param) == 0) {
-      return InvalidArgument("parameter " + Quoted(name) + " is not accepted by this endpoint (" +
+      return InvalidArgument("parameter " + QuoteForMessage(name) +
+                             " is not accepted by this endpoint (" +
                              std::string(rules.description) + ")");
     }
     return p.param;
   }
   if (name.empty()) return InvalidArgument("a parameter without a name (\"=...\")");
   if (name.substr(0, 6) == "match[") {
-    return InvalidArgument("unknown parameter " + Quoted(name) +
+    return InvalidArgument("unknown parameter " + QuoteForMessage(name) +
                            ": the TAXII 2.1 filters are match[id], match[type], match[version] "
                            "and match[spec_version]");
   }
-  return InvalidArgument("unknown parameter " + Quoted(name) +
+  return InvalidArgument("unknown parameter " + QuoteForMessage(name) +
                          ": TAXII 2.1 defines added_after, limit, next and match[...] filters");
 }
 
@@ -446,7 +423,7 @@ Result<size_t> ReadLimit(std::string_view text, size_t max_page) {
   const bool all_digits = std::all_of(digits.begin(), digits.end(), IsDigit);
   while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
   if (!all_digits || digits.empty()) {
-    return InvalidArgument("limit: " + Quoted(text) + " is not a positive integer");
+    return InvalidArgument("limit: " + QuoteForMessage(text) + " is not a positive integer");
   }
   uint64_t n = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
@@ -458,7 +435,7 @@ Status CheckCursor(std::string_view next) {
   for (size_t i = 0; i < next.size(); ++i) {
     const auto c = static_cast<unsigned char>(next[i]);
     if (c <= 0x20 || c >= 0x7f) {
-      return InvalidArgument("next: " + Quoted(next) +
+      return InvalidArgument("next: " + QuoteForMessage(next) +
                              " is not a cursor this server hands out: byte " + std::to_string(i) +
                              " is a space, a control byte or not ASCII");
     }
@@ -473,8 +450,8 @@ Result<store::VersionFilter> ReadVersion(std::string_view item) {
   if (item == "all") return store::VersionFilter{Kind::kAll, {}};
   Result<std::string> key = stix::VersionKey(item);
   if (key.ok()) return store::VersionFilter{Kind::kAt, std::move(*key)};
-  std::string message =
-      "match[version]: " + Quoted(item) + " is not first, last, all or an RFC 3339 timestamp";
+  std::string message = "match[version]: " + QuoteForMessage(item) +
+                        " is not first, last, all or an RFC 3339 timestamp";
   if (IsDigit(item.front())) {  // meant as a timestamp: say what is wrong with it
     const std::string problem = TimestampProblem(item, key.status());
     if (!problem.empty()) message += " (" + problem + ")";
@@ -499,7 +476,7 @@ struct Reader {
           start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
       if (item.empty()) {
         return InvalidArgument(std::string(name) + ": item " + std::to_string(index) +
-                               " of the list " + Quoted(list) +
+                               " of the list " + QuoteForMessage(list) +
                                " is empty (items are separated by single commas)");
       }
       if (++values > limits.max_values) {
@@ -540,7 +517,7 @@ struct Reader {
         return ForEachItem(name, value, [&](std::string_view item) {
           const Status s = stix::internal::CheckIdentifier(item, nullptr);
           if (!s.ok()) {
-            return InvalidArgument("match[id]: " + Quoted(item) +
+            return InvalidArgument("match[id]: " + QuoteForMessage(item) +
                                    " is not a STIX identifier (type--UUID): " + s.message());
           }
           query.ids.emplace_back(item);
@@ -550,7 +527,7 @@ struct Reader {
         return ForEachItem(name, value, [&](std::string_view item) {
           const Status s = stix::internal::CheckTypeName(item);
           if (!s.ok()) {
-            return InvalidArgument("match[type]: " + Quoted(item) +
+            return InvalidArgument("match[type]: " + QuoteForMessage(item) +
                                    " is not a STIX type name: " + s.message());
           }
           query.types.emplace_back(item);
@@ -566,7 +543,7 @@ struct Reader {
       case kMatchSpecVersion:
         return ForEachItem(name, value, [&](std::string_view item) {
           if (item != "2.0" && item != "2.1") {
-            return InvalidArgument("match[spec_version]: " + Quoted(item) +
+            return InvalidArgument("match[spec_version]: " + QuoteForMessage(item) +
                                    " is not a STIX version (2.0 or 2.1)");
           }
           query.spec_versions.emplace_back(item);

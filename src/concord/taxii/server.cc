@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "concord/base/ascii.h"
 #include "concord/stix/tlp.h"
 #include "concord/taxii/resources.h"
 
@@ -44,14 +45,6 @@ bool Segments(std::string_view path, std::vector<std::string_view>* out) {
     path.remove_prefix(slash + 1);
   }
   return true;
-}
-
-// A path segment as it may appear in a message: printable ASCII, at most 80 bytes.
-std::string Shown(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 80)) out += (c >= 0x20 && c < 0x7f && c != '"') ? c : '?';
-  if (s.size() > 80) out += "...";
-  return out;
 }
 
 }  // namespace
@@ -101,7 +94,7 @@ Response Server::Handle(const Request& r) {
     return ApiRoot(r);
   }
   if (s[0] == "status" && s.size() == 2) {
-    return Fail(404, "no status resource \"" + Shown(s[1]) + "\"");
+    return Fail(404, "no status resource " + QuoteForMessage(s[1]));
   }
   if (s[0] != "collections") return Fail(404, "no such resource");
   if (s.size() == 1) {
@@ -112,7 +105,7 @@ Response Server::Handle(const Request& r) {
   Result<store::Collection> found = store_->FindCollection(s[1]);
   const Rights rights = found.ok() ? grants_->Of(*r.partner, found->id) : Rights{};
   if (!found.ok() || !(rights.read || rights.write)) {
-    return Fail(404, "no collection \"" + Shown(s[1]) + "\"");
+    return Fail(404, "no collection " + QuoteForMessage(s[1]));
   }
   const store::Collection& c = *found;
   if (s.size() == 2) {
@@ -175,7 +168,7 @@ Response Server::CollectionResource(const Request& r, const store::Collection& c
 Response Server::Objects(const Request& r, const store::Collection& c, std::string_view query,
                          Endpoint endpoint, const std::string& object_id) {
   if (!grants_->Of(*r.partner, c.id).read) {
-    return Fail(403, "this partner may not read collection \"" + Shown(c.id) + "\"");
+    return Fail(403, "this partner may not read collection " + QuoteForMessage(c.id));
   }
   Result<ObjectQuery> parsed = ParseObjectQuery(query, endpoint, config_.query_limits);
   if (!parsed.ok()) return Fail(400, parsed.status().message(), "invalid-query");
@@ -222,7 +215,7 @@ Response Server::Objects(const Request& r, const store::Collection& c, std::stri
                                                   [](const store::StoredObject& o) {
                                                     return o.tlp != stix::Tlp::kRed;
                                                   });
-    if (!found) return Fail(404, "no object \"" + Shown(object_id) + "\" in this collection");
+    if (!found) return Fail(404, "no object " + QuoteForMessage(object_id) + " in this collection");
   }
 
   const std::string next = page.more ? page.next_cursor : "";

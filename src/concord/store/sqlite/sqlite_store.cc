@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "concord/base/ascii.h"
 #include "concord/base/uuid.h"
 
 // The file format (tables, the date_added rule, cursors, migrations) is described in
@@ -178,13 +179,8 @@ std::string EncodeCursor(int64_t date_added) {
 
 Result<int64_t> DecodeCursor(std::string_view cursor) {
   auto malformed = [&] {
-    // The cursor comes from a client: shown printable, '?' for anything else.
-    std::string shown(cursor.substr(0, 64));
-    for (char& c : shown) {
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') c = '?';
-    }
-    return InvalidArgument("malformed cursor \"" + shown +
-                           "\": pass back the next_cursor of an earlier page, or none to start");
+    return InvalidArgument("malformed cursor " + QuoteForMessage(cursor) +
+                           ": pass back the next_cursor of an earlier page, or none to start");
   };
   if (cursor.substr(0, kCursorPrefix.size()) != kCursorPrefix) return malformed();
   std::string_view digits = cursor.substr(kCursorPrefix.size());

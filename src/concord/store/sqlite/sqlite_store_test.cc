@@ -556,7 +556,7 @@ TEST_F(SqliteStoreTest, MalformedCursorAndLimit) {
   // A hostile cursor is not echoed as it came: no control bytes or quotes reach the message.
   auto hostile = S().Find(Query(), 10, "c1.\n\x1b[31m\"x");
   ASSERT_FALSE(hostile.ok());
-  EXPECT_NE(hostile.status().message().find("\"c1.??[31m?x\""), std::string::npos)
+  EXPECT_NE(hostile.status().message().find(R"("c1.\x0a\x1b[31m\"x")"), std::string::npos)
       << hostile.status().message();
   EXPECT_EQ(S().Find(Query(), 0).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(S().Find(Query(), 10001).status().code(), StatusCode::kInvalidArgument);
