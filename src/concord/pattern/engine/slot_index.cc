@@ -340,14 +340,6 @@ void SlotIndex::Build() {
                   has(kKeyLikeSuffix) || has(kKeyDotSuffix) || has(kKeyBytes);
 }
 
-void SlotIndex::Probe(const observe::ValueStore& store, std::span<const PathValue> values,
-                      const KeyTable& keys, ProbeScratch* scratch,
-                      std::vector<uint32_t>* hits) const {
-  if (values.empty()) return;
-  Append(presence, hits);
-  for (const PathValue& v : values) ProbeValue(store, v, keys, scratch, hits);
-}
-
 void SlotIndex::ProbeValue(const observe::ValueStore& store, const PathValue& v,
                            const KeyTable& keys, ProbeScratch* scratch,
                            std::vector<uint32_t>* hits) const {

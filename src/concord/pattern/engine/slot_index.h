@@ -17,12 +17,12 @@
 //   RegexSetIndex remaining LIKE (anchored translation) and MATCHES on RE2::Set
 //
 // Every atom except presence and the regex sets is exact: a hit means the comparison (without
-// NOT) holds on that value. Immutable once built; Probe is thread-safe given its own scratch.
+// NOT) holds on that value. Immutable once built; ProbeValue is thread-safe given its own
+// scratch.
 
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -174,7 +174,7 @@ class RegexSetIndex {
   size_t count_ = 0;
 };
 
-// Scratch for SlotIndex::Probe (one per thread).
+// Scratch for SlotIndex::ProbeValue (one per thread).
 struct ProbeScratch {
   ProbeScratch();
   ~ProbeScratch();
@@ -215,12 +215,10 @@ struct SlotIndex {
   bool has(KeyKind k) const { return (key_kinds >> k) & 1; }
   // Sorts and builds the parts. Call once, after every atom is registered.
   void Build();
-  // Appends to `*hits` the clauses that the values of this slot for one object satisfy.
-  void Probe(const observe::ValueStore& store, std::span<const PathValue> values,
-             const KeyTable& keys, ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
-  // Probe without the presence clauses, for one value: the clauses that depend on the value.
-  // A pure function of (this slot, the value) once the set is built, which is what lets a
-  // Matcher remember values that hit nothing (probe_cache.h).
+  // Appends to `*hits` the clauses that `value` satisfies beyond `presence` (which an object
+  // with any value of this slot satisfies once). A pure function of (this slot, the value) once
+  // the set is built, which is what lets a Matcher remember values that hit nothing
+  // (probe_cache.h).
   void ProbeValue(const observe::ValueStore& store, const PathValue& value, const KeyTable& keys,
                   ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
   // Heap bytes held (the KeyTable's share excluded).

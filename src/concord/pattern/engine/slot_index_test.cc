@@ -172,9 +172,9 @@ TEST(SlotIndexTest, LikeKeys) {
   auto probe = [&](std::string_view s) {
     const observe::ValueStore::Id id = store.AddString(s);
     PathValue v{.id = id};
-    std::vector<uint32_t> hits;
+    std::vector<uint32_t> hits = x.presence;
     ProbeScratch scratch;
-    x.Probe(store, std::span<const PathValue>(&v, 1), keys, &scratch, &hits);
+    x.ProbeValue(store, v, keys, &scratch, &hits);
     return Sorted(hits);
   };
   EXPECT_EQ(probe("a.b.example.com"), (std::vector<uint32_t>{1, 2, 3, 5, 7}));
