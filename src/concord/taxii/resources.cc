@@ -12,11 +12,27 @@ void OptionalString(json::Writer& w, std::string_view key, std::string_view valu
   w.String(value);
 }
 
-// "more" and "next" of envelope-like resources.
-void Paging(json::Writer& w, const store::Page& page, std::string_view next) {
+// A paged resource (envelope, manifest, versions): {"more": ..., "next": ..., key: [...]}, with
+// `each(writer, object)` writing one entry per stored object; "next" only when not empty, `key`
+// only when the page holds objects.
+template <typename Each>
+std::string PagedJson(const store::Page& page, std::string_view next, std::string_view key,
+                      size_t reserve, Each each) {
+  std::string out;
+  out.reserve(reserve);
+  json::Writer w(&out);
+  w.BeginObject();
   w.Key("more");
   w.Bool(page.more);
   OptionalString(w, "next", next);
+  if (!page.objects.empty()) {
+    w.Key(key);
+    w.BeginArray();
+    for (const store::StoredObject& o : page.objects) each(w, o);
+    w.EndArray();
+  }
+  w.EndObject();
+  return out;
 }
 
 }  // namespace
@@ -120,60 +136,28 @@ std::string VersionText(const store::StoredObject& object) {
 std::string EnvelopeJson(const store::Page& page, std::string_view next) {
   size_t bytes = 64 + next.size();
   for (const store::StoredObject& o : page.objects) bytes += o.json.size() + 1;
-  std::string out;
-  out.reserve(bytes);
-  json::Writer w(&out);
-  w.BeginObject();
-  Paging(w, page, next);
-  if (!page.objects.empty()) {
-    w.Key("objects");
-    w.BeginArray();
-    for (const store::StoredObject& o : page.objects) w.Raw(o.json);
-    w.EndArray();
-  }
-  w.EndObject();
-  return out;
+  return PagedJson(page, next, "objects", bytes,
+                   [](json::Writer& w, const store::StoredObject& o) { w.Raw(o.json); });
 }
 
 std::string ManifestJson(const store::Page& page, std::string_view next) {
-  std::string out;
-  json::Writer w(&out);
-  w.BeginObject();
-  Paging(w, page, next);
-  if (!page.objects.empty()) {
-    w.Key("objects");
-    w.BeginArray();
-    for (const store::StoredObject& o : page.objects) {
-      w.BeginObject();
-      w.Key("id");
-      w.String(o.id);
-      w.Key("date_added");
-      w.String(DateAddedText(o.date_added_us));
-      w.Key("version");
-      w.String(VersionText(o));
-      w.Key("media_type");
-      w.String(kStixMediaType);
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  return out;
+  return PagedJson(page, next, "objects", 0, [](json::Writer& w, const store::StoredObject& o) {
+    w.BeginObject();
+    w.Key("id");
+    w.String(o.id);
+    w.Key("date_added");
+    w.String(DateAddedText(o.date_added_us));
+    w.Key("version");
+    w.String(VersionText(o));
+    w.Key("media_type");
+    w.String(kStixMediaType);
+    w.EndObject();
+  });
 }
 
 std::string VersionsJson(const store::Page& page, std::string_view next) {
-  std::string out;
-  json::Writer w(&out);
-  w.BeginObject();
-  Paging(w, page, next);
-  if (!page.objects.empty()) {
-    w.Key("versions");
-    w.BeginArray();
-    for (const store::StoredObject& o : page.objects) w.String(VersionText(o));
-    w.EndArray();
-  }
-  w.EndObject();
-  return out;
+  return PagedJson(page, next, "versions", 0,
+                   [](json::Writer& w, const store::StoredObject& o) { w.String(VersionText(o)); });
 }
 
 std::string_view ReasonPhrase(int http_status) {
