@@ -9,7 +9,6 @@
 #include "concord/pattern/checks.h"
 #include "concord/pattern/dump.h"
 #include "concord/pattern/engine/pattern_set_internal.h"
-#include "concord/pattern/engine/probe_cache.h"
 #include "concord/pattern/parser.h"
 #include "concord/pattern/unicode.h"
 
@@ -800,7 +799,6 @@ std::vector<MatchResult> PatternSet::EvaluateBatch(
 // ---- Matcher ----
 
 struct Matcher::Scratch {
-  Scratch(size_t cache_entries, uint64_t seed) : cache(cache_entries, seed) {}
   uint32_t epoch = 0;
   std::vector<uint32_t> clause_stamp;
   std::vector<uint32_t> expr_stamp;
@@ -811,7 +809,6 @@ struct Matcher::Scratch {
   std::vector<PathValue> values;
   std::vector<PathValue> values2;
   ProbeScratch probe;
-  ProbeCache cache;
   CompareScratch compare;
   std::vector<ExpressionMatch> expressions;
   // Multi-type verification: per type ordinal, the distinct leaf-truth signatures.
@@ -819,11 +816,7 @@ struct Matcher::Scratch {
   std::vector<size_t> digits;
 };
 
-Matcher::Matcher(const PatternSet& set)
-    : set_(set),
-      scratch_(std::make_unique<Scratch>(
-          set.impl().limits.probe_cache_entries,
-          (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}())) {
+Matcher::Matcher(const PatternSet& set) : set_(set), scratch_(std::make_unique<Scratch>()) {
   const Impl& m = set.impl();
   scratch_->clause_stamp.assign(m.clause_expr.size(), 0);
   scratch_->expr_stamp.assign(m.exprs.size(), 0);
@@ -906,19 +899,7 @@ void Matcher::MatchExpressions(const observe::Observation& observation,
       if (s.values.empty()) continue;
       const SlotIndex& index = m.slot_indexes[m.slots[slot].index];
       s.hits.assign(index.presence.begin(), index.presence.end());
-      for (const PathValue& v : s.values) {
-        if (!index.worth_caching || !s.cache.enabled() ||
-            store.kind(v.id) != observe::ValueKind::kString) {
-          index.ProbeValue(store, v, m.keys, &s.probe, &s.hits);
-          continue;
-        }
-        const std::string_view text = store.string_value(v.id);
-        ProbeCache::Ticket ticket;
-        if (s.cache.KnownMiss(slot, text, &ticket)) continue;
-        const size_t before = s.hits.size();
-        index.ProbeValue(store, v, m.keys, &s.probe, &s.hits);
-        if (s.hits.size() == before) s.cache.RememberMiss(slot, text, ticket);
-      }
+      for (const PathValue& v : s.values) index.ProbeValue(store, v, m.keys, &s.probe, &s.hits);
       for (uint32_t clause : s.hits) {
         if (s.clause_stamp[clause] == epoch) continue;
         s.clause_stamp[clause] = epoch;

@@ -65,9 +65,6 @@ struct EngineLimits {
   // with observation operators; beyond this many (observation, expression) pairs in one batch,
   // the patterns that would need more get ResourceExhausted.
   size_t max_batch_matches = size_t{1} << 24;
-  // Each Matcher remembers this many (slot, value) pairs that hit no indicator (probe_cache.h;
-  // 64 bytes each, rounded down to a power of two; 0 turns the cache off).
-  size_t probe_cache_entries = 4096;
 };
 
 // The result for one pattern of a set.
@@ -170,7 +167,7 @@ class PatternSet {
 };
 
 // Matches observations one at a time against a PatternSet, with this thread's scratch memory
-// (4 bytes per prefilter clause, 5 per observation expression, and the probe cache). Not
+// (4 bytes per prefilter clause and 5 per observation expression). Not
 // thread-safe; cheap to keep, not to create (make one per thread and reuse it). The set must
 // outlive the Matcher.
 class Matcher {

@@ -334,10 +334,6 @@ void SlotIndex::Build() {
   range_instant.Build();
   like_set.Build();
   matches_set.Build();
-  worth_caching = !cidr.empty() || !superset.empty() || !range_string.empty() ||
-                  !range_bytes.empty() || !range_instant.empty() || !like_set.empty() ||
-                  !matches_set.empty() || has(kKeyInstant) || has(kKeyLikePrefix) ||
-                  has(kKeyLikeSuffix) || has(kKeyDotSuffix) || has(kKeyBytes);
 }
 
 void SlotIndex::ProbeValue(const observe::ValueStore& store, const PathValue& v,

@@ -207,18 +207,12 @@ struct SlotIndex {
   RegexSetIndex like_set;     // on LikeText of plain strings
   RegexSetIndex matches_set;  // on MatchesText of plain strings
 
-  // Set by Build: probing a value costs more than one exact-key lookup (CIDR blocks, LIKE
-  // literals, regexes, ranges, timestamps), so remembering misses (probe_cache.h) pays.
-  bool worth_caching = false;
-
   // Whether the KeyTable holds keys of kind `k` for this slot.
   bool has(KeyKind k) const { return (key_kinds >> k) & 1; }
   // Sorts and builds the parts. Call once, after every atom is registered.
   void Build();
   // Appends to `*hits` the clauses that `value` satisfies beyond `presence` (which an object
-  // with any value of this slot satisfies once). A pure function of (this slot, the value) once
-  // the set is built, which is what lets a Matcher remember values that hit nothing
-  // (probe_cache.h).
+  // with any value of this slot satisfies once).
   void ProbeValue(const observe::ValueStore& store, const PathValue& value, const KeyTable& keys,
                   ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
   // Heap bytes held (the KeyTable's share excluded).
