@@ -22,12 +22,65 @@ struct Provenance {
   std::string name;  // the path, the partner's identity id, ...
 };
 
+// The name of the API root every store has (created with the store); collections created without
+// one belong to it.
+inline constexpr std::string_view kDefaultApiRoot = "api";
+
+// A TAXII API root: a group of collections served under "/{name}/".
+struct ApiRoot {
+  std::string name;  // one URL path segment: 1-64 of [A-Za-z0-9._-], not "taxii2"
+  std::string title;
+  std::string description;
+};
+
 // A named set of objects, as TAXII collections are.
 struct Collection {
   std::string id;     // a UUID (TAXII collection id); generated when created empty
   std::string alias;  // a short unique name users type, e.g. "ransomware"
   std::string title;
   std::string description;
+  std::string api_root = std::string(kDefaultApiRoot);  // the ApiRoot::name it belongs to
+};
+
+// A partner node or organisation that talks to this node over TAXII.
+struct Partner {
+  std::string name;  // short, unique, what administrators type: 1-64 of [A-Za-z0-9._-]
+  std::string identity_id;  // its STIX identity ("identity--..."), "" when not known
+  // SHA-256 of the DER client certificate that authenticates it, 64 lowercase hex digits; ""
+  // for none. Unique among partners.
+  std::string cert_sha256;
+};
+
+// One credential of a partner: the token's public id and the Argon2id hash of its secret (the
+// secret itself is never stored). See taxii/auth.h for the token format.
+struct Credential {
+  std::string token_id;  // unique
+  std::string partner;   // Partner::name
+  std::string hash;      // crypto_pwhash_str output (Argon2id, "$argon2id$...")
+  int64_t created_us = 0;
+  bool revoked = false;
+};
+
+// What a partner may do with one collection (TAXII can_read / can_write).
+struct Rights {
+  bool read = false;
+  bool write = false;
+};
+
+// A right given to a partner on a collection.
+struct Grant {
+  std::string partner;        // Partner::name
+  std::string collection_id;  // Collection::id
+  Rights rights;
+};
+
+// A TAXII status resource (the outcome of one POST of objects), kept so that the partner who
+// posted can ask for it later.
+struct PostStatus {
+  std::string id;       // a UUID
+  std::string partner;  // who posted; nobody else may read it
+  int64_t request_us = 0;  // when the POST arrived, microseconds since the epoch
+  std::string json;        // the status resource exactly as TAXII writes it
 };
 
 // What Put did with an object.
@@ -133,6 +186,50 @@ class Store {
   virtual Result<Collection> CreateCollection(Collection collection) = 0;
   virtual Result<Collection> FindCollection(std::string_view id_or_alias) = 0;
   virtual Result<std::vector<Collection>> ListCollections() = 0;
+
+  // Removes from the collection `collection_id` the versions of `object_id` that `versions`
+  // selects (empty: all; the union of the filters, as in Query). The versions stay in the
+  // store (other collections, provenance); a later Put of the same version adds it back.
+  // Returns how many versions were removed (0 when none matched).
+  virtual Result<uint64_t> RemoveFromCollection(std::string_view collection_id,
+                                                std::string_view object_id,
+                                                const std::vector<VersionFilter>& versions) = 0;
+
+  // API roots. The default root (kDefaultApiRoot) always exists. CreateApiRoot: AlreadyExists
+  // for a taken name, InvalidArgument for a malformed one. FindApiRoot: NotFound.
+  virtual Result<ApiRoot> CreateApiRoot(ApiRoot root) = 0;
+  virtual Result<ApiRoot> FindApiRoot(std::string_view name) = 0;
+  virtual Result<std::vector<ApiRoot>> ListApiRoots() = 0;
+
+  // Partners and their credentials and rights. CreatePartner: AlreadyExists for a taken name or
+  // certificate, InvalidArgument for a malformed name or fingerprint. FindPartner and
+  // FindPartnerByCert: NotFound. AddCredential: NotFound for an unknown partner, AlreadyExists
+  // for a taken token id. FindCredential: NotFound (revoked credentials are found, marked).
+  // RevokeCredential: NotFound when there is no such token id. RevokeCredentials revokes every
+  // credential of `partner` and returns how many were not revoked before.
+  virtual Result<Partner> CreatePartner(Partner partner) = 0;
+  virtual Result<Partner> FindPartner(std::string_view name) = 0;
+  virtual Result<Partner> FindPartnerByCert(std::string_view cert_sha256) = 0;
+  virtual Result<std::vector<Partner>> ListPartners() = 0;
+  virtual Status AddCredential(const Credential& credential) = 0;
+  virtual Result<Credential> FindCredential(std::string_view token_id) = 0;
+  virtual Result<std::vector<Credential>> ListCredentials(std::string_view partner) = 0;
+  virtual Status RevokeCredential(std::string_view token_id) = 0;
+  virtual Result<uint64_t> RevokeCredentials(std::string_view partner) = 0;
+
+  // Sets (replaces) `grant.partner`'s rights on `grant.collection_id`; rights with neither read
+  // nor write remove the grant. NotFound for an unknown partner or collection. RightsOf is
+  // {false, false} when nothing was granted (or the partner or collection is unknown).
+  virtual Status SetGrant(const Grant& grant) = 0;
+  virtual Result<Rights> RightsOf(std::string_view partner, std::string_view collection_id) = 0;
+  virtual Result<std::vector<Grant>> ListGrants() = 0;
+
+  // TAXII status resources. PutStatus replaces a status of the same id (a POST's status is
+  // written once complete). GetStatus: NotFound. DeleteStatusesBefore removes those whose
+  // request_us is before `request_us` and returns how many.
+  virtual Status PutStatus(const PostStatus& status) = 0;
+  virtual Result<PostStatus> GetStatus(std::string_view id) = 0;
+  virtual Result<uint64_t> DeleteStatusesBefore(int64_t request_us) = 0;
 
   virtual Result<Stats> GetStats() = 0;
 };

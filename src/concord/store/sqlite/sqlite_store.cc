@@ -86,9 +86,53 @@ CREATE TABLE collection_objects(
   PRIMARY KEY(collection_num, date_added)
 ) WITHOUT ROWID;
 )sql"},
+    {2, R"sql(
+CREATE TABLE api_roots(
+  name        TEXT NOT NULL PRIMARY KEY,
+  title       TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created     INTEGER NOT NULL
+);
+INSERT INTO api_roots(name, title, description, created)
+  VALUES('api', 'Concord sharing', '', CAST(strftime('%s', 'now') AS INTEGER) * 1000000);
+ALTER TABLE collections ADD COLUMN api_root TEXT NOT NULL DEFAULT 'api';
+CREATE TABLE partners(
+  name        TEXT NOT NULL PRIMARY KEY,
+  identity_id TEXT NOT NULL,
+  cert_sha256 TEXT UNIQUE,
+  created     INTEGER NOT NULL
+);
+CREATE TABLE credentials(
+  token_id TEXT NOT NULL PRIMARY KEY,
+  partner  TEXT NOT NULL REFERENCES partners(name),
+  hash     TEXT NOT NULL,
+  created  INTEGER NOT NULL,
+  revoked  INTEGER NOT NULL
+);
+CREATE INDEX credentials_by_partner ON credentials(partner);
+CREATE TABLE grants(
+  partner        TEXT NOT NULL REFERENCES partners(name),
+  collection_num INTEGER NOT NULL REFERENCES collections(num),
+  can_read       INTEGER NOT NULL,
+  can_write      INTEGER NOT NULL,
+  PRIMARY KEY(partner, collection_num)
+) WITHOUT ROWID;
+CREATE TABLE statuses(
+  id         TEXT NOT NULL PRIMARY KEY,
+  partner    TEXT NOT NULL,
+  request_us INTEGER NOT NULL,
+  json       TEXT NOT NULL
+);
+CREATE INDEX statuses_by_request ON statuses(request_us);
+)sql"},
 };
 
-constexpr int kCurrentSchemaVersion = 1;
+constexpr int kCurrentSchemaVersion = 2;
+
+// Names of API roots and partners: 1..kMaxNameBytes of [A-Za-z0-9._-].
+constexpr size_t kMaxNameBytes = 64;
+// SHA-256 in hex.
+constexpr size_t kSha256HexDigits = 64;
 
 // object_markings.scope bits.
 constexpr int kScopeObject = 1;    // listed in object_marking_refs
@@ -201,6 +245,107 @@ struct Binding {
   std::string_view text;
 };
 
+// Appends to `sql` the " AND (...)" term that keeps the versions `filters` selects, as Query and
+// RemoveFromCollection define them: nothing for none or kAll, else the union of the filters. The
+// term is over an objects row aliased `o`; its parameters are appended to `bindings` (they point
+// into `filters`). First and last are taken over every stored version of the id, whatever else
+// the statement filters (TAXII's match[version]).
+void AppendVersionTerm(const std::vector<VersionFilter>& filters, std::string* sql,
+                       std::vector<Binding>* bindings) {
+  bool all = filters.empty();
+  bool first = false, last = false;
+  std::vector<std::string_view> at;
+  for (const VersionFilter& filter : filters) {
+    switch (filter.kind) {
+      case VersionFilter::Kind::kAll:
+        all = true;
+        break;
+      case VersionFilter::Kind::kFirst:
+        first = true;
+        break;
+      case VersionFilter::Kind::kLast:
+        last = true;
+        break;
+      case VersionFilter::Kind::kAt:
+        at.push_back(filter.at);
+        break;
+    }
+  }
+  if (all) return;
+  std::string terms;
+  auto add = [&](const char* term) {
+    terms += terms.empty() ? "" : " OR ";
+    terms += term;
+  };
+  if (first) add("o.version = (SELECT MIN(v.version) FROM objects v WHERE v.id = o.id)");
+  if (last) add("o.version = (SELECT MAX(v.version) FROM objects v WHERE v.id = o.id)");
+  for (std::string_view key : at) {
+    add("o.version = ?");
+    bindings->push_back(Binding{false, 0, key});
+  }
+  *sql += " AND (" + terms + ")";
+}
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+// What is wrong with `name` as an API root or partner name (1 to kMaxNameBytes of
+// [A-Za-z0-9._-]), or "" when nothing is.
+std::string NameProblem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > kMaxNameBytes) {
+    return "is " + std::to_string(name.size()) + " bytes long (at most " +
+           std::to_string(kMaxNameBytes) + ")";
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (!IsNameChar(name[i])) {
+      return "has a character other than a letter, digit, '.', '_' or '-' at byte " +
+             std::to_string(i);
+    }
+  }
+  return "";
+}
+
+Status CheckApiRootName(std::string_view name) {
+  std::string problem = NameProblem(name);
+  if (problem.empty() && EqualsIgnoreAsciiCase(name, "taxii2")) {
+    problem = "is reserved for the TAXII discovery endpoint /taxii2/";
+  }
+  // Clients and proxies resolve these segments away, so such a root could not be reached.
+  if (problem.empty() && (name == "." || name == "..")) problem = "is a relative path segment";
+  if (problem.empty()) return Status::Ok();
+  return InvalidArgument("API root name " + QuoteForMessage(name) + " " + problem +
+                         "; an API root name is one URL path segment of 1 to " +
+                         std::to_string(kMaxNameBytes) + " letters, digits, '.', '_' or '-'");
+}
+
+Status CheckPartner(const Partner& partner) {
+  if (std::string problem = NameProblem(partner.name); !problem.empty()) {
+    return InvalidArgument("partner name " + QuoteForMessage(partner.name) + " " + problem +
+                           "; a partner name is 1 to " + std::to_string(kMaxNameBytes) +
+                           " letters, digits, '.', '_' or '-'");
+  }
+  const std::string_view cert = partner.cert_sha256;
+  if (!cert.empty()) {
+    bool ok = cert.size() == kSha256HexDigits;
+    for (char c : cert) ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    if (!ok) {
+      return InvalidArgument(
+          "certificate fingerprint " + QuoteForMessage(cert, kSha256HexDigits + 8) +
+          " of partner " + partner.name + " is not a SHA-256 in " +
+          std::to_string(kSha256HexDigits) + " lowercase hex digits without separators");
+    }
+  }
+  if (!partner.identity_id.empty() &&
+      std::string_view(partner.identity_id).substr(0, 10) != "identity--") {
+    return InvalidArgument("identity id " + QuoteForMessage(partner.identity_id) + " of partner " +
+                           partner.name + " is not a STIX identity id (\"identity--<uuid>\")");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 class SqliteStore::Impl {
@@ -230,10 +375,45 @@ class SqliteStore::Impl {
   Result<Collection> CreateCollection(Collection collection);
   Result<Collection> FindCollection(std::string_view id_or_alias);
   Result<std::vector<Collection>> ListCollections();
+  Result<uint64_t> RemoveFromCollection(std::string_view collection_id, std::string_view object_id,
+                                        const std::vector<VersionFilter>& versions);
+  Result<ApiRoot> CreateApiRoot(ApiRoot root);
+  Result<ApiRoot> FindApiRoot(std::string_view name);
+  Result<std::vector<ApiRoot>> ListApiRoots();
+  Result<Partner> CreatePartner(Partner partner);
+  Result<Partner> FindPartner(std::string_view name);
+  Result<Partner> FindPartnerByCert(std::string_view cert_sha256);
+  Result<std::vector<Partner>> ListPartners();
+  Status AddCredential(const Credential& credential);
+  Result<Credential> FindCredential(std::string_view token_id);
+  Result<std::vector<Credential>> ListCredentials(std::string_view partner);
+  Status RevokeCredential(std::string_view token_id);
+  Result<uint64_t> RevokeCredentials(std::string_view partner);
+  Status SetGrant(const Grant& grant);
+  Result<Rights> RightsOf(std::string_view partner, std::string_view collection_id);
+  Result<std::vector<Grant>> ListGrants();
+  Status PutStatus(const PostStatus& status);
+  Result<PostStatus> GetStatus(std::string_view id);
+  Result<uint64_t> DeleteStatusesBefore(int64_t request_us);
   Result<Stats> GetStats();
 
  private:
   friend class Transaction;
+
+  // FailedPrecondition while a write transaction of this store is open: a write outside it would
+  // silently join it (and vanish with its rollback).
+  Status RefuseDuringWrite(std::string_view what) const;
+  // Steps `stmt` (bound, and reset by the caller) for at most one row: true when there is one.
+  Result<bool> StepRow(sqlite3_stmt* stmt, std::string_view doing);
+  // Steps a bound INSERT/UPDATE/DELETE `stmt` (reset by the caller) to the end; returns how many
+  // rows it changed.
+  Result<uint64_t> StepWrite(sqlite3_stmt* stmt, std::string_view doing);
+  // The internal key of the collection with id `id` (not an alias); NotFound.
+  Result<int64_t> CollectionNum(std::string_view id);
+  // Reads every row of `stmt` (bound, and reset by the caller) with `read`.
+  template <typename T>
+  Result<std::vector<T>> ReadAll(sqlite3_stmt* stmt, T (*read)(sqlite3_stmt*),
+                                 std::string_view doing);
 
   Status Migrate();
   Status PrepareStatements();
@@ -268,6 +448,25 @@ class SqliteStore::Impl {
   Stmt collection_insert_;
   Stmt collection_find_;
   Stmt collection_list_;
+  Stmt api_root_insert_;
+  Stmt api_root_find_;
+  Stmt api_root_list_;
+  Stmt partner_insert_;
+  Stmt partner_find_;
+  Stmt partner_by_cert_;
+  Stmt partner_list_;
+  Stmt credential_insert_;
+  Stmt credential_find_;  // hot: every authenticated request
+  Stmt credential_list_;
+  Stmt credential_revoke_;
+  Stmt credentials_revoke_;
+  Stmt grant_upsert_;
+  Stmt grant_delete_;
+  Stmt rights_of_;  // hot: every TAXII request
+  Stmt grant_list_;
+  Stmt status_put_;
+  Stmt status_get_;
+  Stmt statuses_delete_before_;
   std::unordered_map<std::string, Stmt> query_cache_;
 };
 
@@ -493,12 +692,54 @@ Status SqliteStore::Impl::PrepareStatements() {
       {&collection_clash_,
        "SELECT id, alias FROM collections WHERE id IN (?1, ?2) OR alias IN (?1, ?2) LIMIT 1"},
       {&collection_insert_,
-       "INSERT INTO collections(id, alias, title, description, created) "
-       "VALUES(?1, ?2, ?3, ?4, ?5)"},
+       "INSERT INTO collections(id, alias, title, description, created, api_root) "
+       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
       {&collection_find_,
-       "SELECT id, alias, title, description FROM collections WHERE id = ?1 OR alias = ?1 "
-       "ORDER BY id = ?1 DESC LIMIT 1"},
-      {&collection_list_, "SELECT id, alias, title, description FROM collections ORDER BY num"},
+       "SELECT id, alias, title, description, api_root FROM collections WHERE id = ?1 OR "
+       "alias = ?1 ORDER BY id = ?1 DESC LIMIT 1"},
+      {&collection_list_,
+       "SELECT id, alias, title, description, api_root FROM collections ORDER BY num"},
+      {&api_root_insert_,
+       "INSERT INTO api_roots(name, title, description, created) VALUES(?1, ?2, ?3, ?4) "
+       "ON CONFLICT DO NOTHING"},
+      {&api_root_find_, "SELECT name, title, description FROM api_roots WHERE name = ?1"},
+      {&api_root_list_, "SELECT name, title, description FROM api_roots ORDER BY rowid"},
+      {&partner_insert_,
+       "INSERT INTO partners(name, identity_id, cert_sha256, created) VALUES(?1, ?2, ?3, ?4) "
+       "ON CONFLICT DO NOTHING"},
+      {&partner_find_, "SELECT name, identity_id, cert_sha256 FROM partners WHERE name = ?1"},
+      {&partner_by_cert_,
+       "SELECT name, identity_id, cert_sha256 FROM partners WHERE cert_sha256 = ?1"},
+      {&partner_list_, "SELECT name, identity_id, cert_sha256 FROM partners ORDER BY name"},
+      {&credential_insert_,
+       "INSERT INTO credentials(token_id, partner, hash, created, revoked) "
+       "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"},
+      {&credential_find_,
+       "SELECT token_id, partner, hash, created, revoked FROM credentials WHERE token_id = ?1"},
+      {&credential_list_,
+       "SELECT token_id, partner, hash, created, revoked FROM credentials WHERE partner = ?1 "
+       "ORDER BY created, token_id"},
+      {&credential_revoke_, "UPDATE credentials SET revoked = 1 WHERE token_id = ?1"},
+      {&credentials_revoke_,
+       "UPDATE credentials SET revoked = 1 WHERE partner = ?1 AND revoked = 0"},
+      {&grant_upsert_,
+       "INSERT INTO grants(partner, collection_num, can_read, can_write) VALUES(?1, ?2, ?3, ?4) "
+       "ON CONFLICT(partner, collection_num) DO UPDATE SET can_read = excluded.can_read, "
+       "can_write = excluded.can_write"},
+      {&grant_delete_, "DELETE FROM grants WHERE partner = ?1 AND collection_num = ?2"},
+      // Two unique-key lookups: collections(id), then grants(partner, collection_num).
+      {&rights_of_,
+       "SELECT g.can_read, g.can_write FROM collections c JOIN grants g ON g.collection_num = "
+       "c.num WHERE c.id = ?2 AND g.partner = ?1"},
+      {&grant_list_,
+       "SELECT g.partner, c.id, g.can_read, g.can_write FROM grants g JOIN collections c ON "
+       "c.num = g.collection_num ORDER BY g.partner, c.num"},
+      {&status_put_,
+       "INSERT INTO statuses(id, partner, request_us, json) VALUES(?1, ?2, ?3, ?4) "
+       "ON CONFLICT(id) DO UPDATE SET partner = excluded.partner, request_us = "
+       "excluded.request_us, json = excluded.json"},
+      {&status_get_, "SELECT id, partner, request_us, json FROM statuses WHERE id = ?1"},
+      {&statuses_delete_before_, "DELETE FROM statuses WHERE request_us < ?1"},
   };
   for (const Entry& entry : entries) {
     CONCORD_ASSIGN_OR_RETURN(*entry.stmt, Prepare(entry.sql, true));
@@ -782,19 +1023,7 @@ Status SqliteStore::Impl::BuildQuery(const Query& query, int64_t after, bool wit
   const char* order = "o.date_added";
   bool marking_joined = false;
   if (!query.collection.empty()) {
-    int64_t num = -1;  // no such collection: matches nothing
-    {
-      ResetOnExit reset(collection_num_.get());
-      BindText(collection_num_.get(), 1, query.collection);
-      int rc = sqlite3_step(collection_num_.get());
-      if (rc == SQLITE_ROW) {
-        num = sqlite3_column_int64(collection_num_.get(), 0);
-      } else if (rc != SQLITE_DONE) {
-        return SqlError(rc, "looking up collection " + query.collection);
-      } else {
-        return NotFound("collection " + query.collection + " does not exist in " + path_);
-      }
-    }
+    CONCORD_ASSIGN_OR_RETURN(int64_t num, CollectionNum(query.collection));
     *sql +=
         "collection_objects c JOIN objects o ON o.date_added = c.date_added WHERE "
         "c.collection_num = ? AND c.date_added > ?";
@@ -828,40 +1057,7 @@ Status SqliteStore::Impl::BuildQuery(const Query& query, int64_t after, bool wit
     in_list(query.types);
   }
 
-  bool all = query.versions.empty();
-  bool first = false, last = false;
-  std::vector<std::string_view> at;
-  for (const VersionFilter& filter : query.versions) {
-    switch (filter.kind) {
-      case VersionFilter::Kind::kAll:
-        all = true;
-        break;
-      case VersionFilter::Kind::kFirst:
-        first = true;
-        break;
-      case VersionFilter::Kind::kLast:
-        last = true;
-        break;
-      case VersionFilter::Kind::kAt:
-        at.push_back(filter.at);
-        break;
-    }
-  }
-  if (!all) {
-    // First and last are taken over every stored version of the id, whatever else filters.
-    std::string terms;
-    auto add = [&](const char* term) {
-      terms += terms.empty() ? "" : " OR ";
-      terms += term;
-    };
-    if (first) add("o.version = (SELECT MIN(v.version) FROM objects v WHERE v.id = o.id)");
-    if (last) add("o.version = (SELECT MAX(v.version) FROM objects v WHERE v.id = o.id)");
-    for (std::string_view key : at) {
-      add("o.version = ?");
-      bind_text(key);
-    }
-    *sql += " AND (" + terms + ")";
-  }
+  AppendVersionTerm(query.versions, sql, bindings);
   if (!query.include_revoked) {
     *sql +=
         " AND NOT (SELECT v.revoked FROM objects v WHERE v.id = o.id ORDER BY v.version DESC "
@@ -977,6 +1173,7 @@ Collection ReadCollection(sqlite3_stmt* stmt) {
   c.alias.assign(ColumnText(stmt, 1));
   c.title.assign(ColumnText(stmt, 2));
   c.description.assign(ColumnText(stmt, 3));
+  c.api_root.assign(ColumnText(stmt, 4));
   return c;
 }
 
@@ -993,6 +1190,10 @@ Result<Collection> SqliteStore::Impl::CreateCollection(Collection collection) {
   } else if (Result<Uuid> uuid = ParseUuid(collection.id); !uuid.ok()) {
     return InvalidArgument("collection id \"" + collection.id +
                            "\" is not a lowercase UUID: " + uuid.status().message());
+  }
+  // API roots are never deleted, so the root cannot vanish before the insert below.
+  if (Result<ApiRoot> root = FindApiRoot(collection.api_root); !root.ok()) {
+    return root.status().WithPrefix("cannot create collection " + collection.id);
   }
   CONCORD_RETURN_IF_ERROR(Step(begin_, "creating collection " + collection.id));
   auto fail = [this](Status status) {
@@ -1029,6 +1230,7 @@ Result<Collection> SqliteStore::Impl::CreateCollection(Collection collection) {
     BindText(stmt, 3, collection.title);
     BindText(stmt, 4, collection.description);
     sqlite3_bind_int64(stmt, 5, clock_->Now().ToMicros());
+    BindText(stmt, 6, collection.api_root);
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE) return fail(SqlError(rc, "creating collection " + collection.id));
   }
@@ -1058,6 +1260,355 @@ Result<std::vector<Collection>> SqliteStore::Impl::ListCollections() {
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) out.push_back(ReadCollection(stmt));
   if (rc != SQLITE_DONE) return SqlError(rc, "listing collections");
   return out;
+}
+
+Result<uint64_t> SqliteStore::Impl::RemoveFromCollection(
+    std::string_view collection_id, std::string_view object_id,
+    const std::vector<VersionFilter>& versions) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("remove objects from a collection"));
+  if (versions.size() > kMaxQueryValues) {
+    return InvalidArgument("at most " + std::to_string(kMaxQueryValues) +
+                           " version filters may be given (got " + std::to_string(versions.size()) +
+                           ")");
+  }
+  CONCORD_ASSIGN_OR_RETURN(int64_t num, CollectionNum(collection_id));
+  // The versions are chosen exactly as Find chooses them for a query with this id and these
+  // versions, restricted to the collection's members by the outer condition.
+  std::string sql =
+      "DELETE FROM collection_objects WHERE collection_num = ? AND date_added IN (SELECT "
+      "o.date_added FROM objects o WHERE o.id = ?";
+  std::vector<Binding> bindings = {Binding{true, num, {}}, Binding{false, 0, object_id}};
+  AppendVersionTerm(versions, &sql, &bindings);
+  sql += ")";
+  CONCORD_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, CachedQuery(sql));
+  ResetOnExit reset(stmt);
+  CONCORD_RETURN_IF_ERROR(BindAll(stmt, bindings));
+  return StepWrite(stmt, "removing " + QuoteForMessage(object_id) + " from collection " +
+                             std::string(collection_id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers of the small tables.
+
+Status SqliteStore::Impl::RefuseDuringWrite(std::string_view what) const {
+  if (open_txn_ == nullptr) return Status::Ok();
+  return FailedPrecondition(path_ + ": cannot " + std::string(what) +
+                            " while a write transaction is open on this store; commit or "
+                            "destroy the transaction first");
+}
+
+Result<bool> SqliteStore::Impl::StepRow(sqlite3_stmt* stmt, std::string_view doing) {
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqlError(rc, doing);
+}
+
+Result<uint64_t> SqliteStore::Impl::StepWrite(sqlite3_stmt* stmt, std::string_view doing) {
+  int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_DONE) return SqlError(rc, doing);
+  return static_cast<uint64_t>(sqlite3_changes64(db_));
+}
+
+Result<int64_t> SqliteStore::Impl::CollectionNum(std::string_view id) {
+  sqlite3_stmt* stmt = collection_num_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, id);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "looking up collection " + std::string(id)));
+  if (!found) {
+    return NotFound("collection " + QuoteForMessage(id) + " does not exist in " + path_);
+  }
+  return sqlite3_column_int64(stmt, 0);
+}
+
+template <typename T>
+Result<std::vector<T>> SqliteStore::Impl::ReadAll(sqlite3_stmt* stmt, T (*read)(sqlite3_stmt*),
+                                                  std::string_view doing) {
+  std::vector<T> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) out.push_back(read(stmt));
+  if (rc != SQLITE_DONE) return SqlError(rc, doing);
+  return out;
+}
+
+namespace {
+
+ApiRoot ReadApiRoot(sqlite3_stmt* stmt) {
+  ApiRoot root;
+  root.name.assign(ColumnText(stmt, 0));
+  root.title.assign(ColumnText(stmt, 1));
+  root.description.assign(ColumnText(stmt, 2));
+  return root;
+}
+
+Partner ReadPartner(sqlite3_stmt* stmt) {
+  Partner partner;
+  partner.name.assign(ColumnText(stmt, 0));
+  partner.identity_id.assign(ColumnText(stmt, 1));
+  partner.cert_sha256.assign(ColumnText(stmt, 2));  // NULL reads as ""
+  return partner;
+}
+
+Credential ReadCredential(sqlite3_stmt* stmt) {
+  Credential credential;
+  credential.token_id.assign(ColumnText(stmt, 0));
+  credential.partner.assign(ColumnText(stmt, 1));
+  credential.hash.assign(ColumnText(stmt, 2));
+  credential.created_us = sqlite3_column_int64(stmt, 3);
+  credential.revoked = sqlite3_column_int(stmt, 4) != 0;
+  return credential;
+}
+
+Grant ReadGrant(sqlite3_stmt* stmt) {
+  Grant grant;
+  grant.partner.assign(ColumnText(stmt, 0));
+  grant.collection_id.assign(ColumnText(stmt, 1));
+  grant.rights.read = sqlite3_column_int(stmt, 2) != 0;
+  grant.rights.write = sqlite3_column_int(stmt, 3) != 0;
+  return grant;
+}
+
+PostStatus ReadStatus(sqlite3_stmt* stmt) {
+  PostStatus status;
+  status.id.assign(ColumnText(stmt, 0));
+  status.partner.assign(ColumnText(stmt, 1));
+  status.request_us = sqlite3_column_int64(stmt, 2);
+  status.json.assign(ColumnText(stmt, 3));
+  return status;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// API roots.
+
+Result<ApiRoot> SqliteStore::Impl::CreateApiRoot(ApiRoot root) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("create an API root"));
+  CONCORD_RETURN_IF_ERROR(CheckApiRootName(root.name));
+  sqlite3_stmt* stmt = api_root_insert_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, root.name);
+  BindText(stmt, 2, root.title);
+  BindText(stmt, 3, root.description);
+  sqlite3_bind_int64(stmt, 4, clock_->Now().ToMicros());
+  CONCORD_ASSIGN_OR_RETURN(uint64_t added, StepWrite(stmt, "creating API root " + root.name));
+  if (added == 0) {
+    return AlreadyExists("an API root named \"" + root.name + "\" already exists in " + path_);
+  }
+  return root;
+}
+
+Result<ApiRoot> SqliteStore::Impl::FindApiRoot(std::string_view name) {
+  sqlite3_stmt* stmt = api_root_find_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, name);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "looking up an API root"));
+  if (!found) return NotFound("no API root named " + QuoteForMessage(name) + " in " + path_);
+  return ReadApiRoot(stmt);
+}
+
+Result<std::vector<ApiRoot>> SqliteStore::Impl::ListApiRoots() {
+  sqlite3_stmt* stmt = api_root_list_.get();
+  ResetOnExit reset(stmt);
+  return ReadAll(stmt, &ReadApiRoot, "listing API roots");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partners and credentials.
+
+Result<Partner> SqliteStore::Impl::CreatePartner(Partner partner) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("create a partner"));
+  CONCORD_RETURN_IF_ERROR(CheckPartner(partner));
+  {
+    sqlite3_stmt* stmt = partner_insert_.get();
+    ResetOnExit reset(stmt);
+    BindText(stmt, 1, partner.name);
+    BindText(stmt, 2, partner.identity_id);
+    BindTextOrNull(stmt, 3, partner.cert_sha256);  // NULLs never clash
+    sqlite3_bind_int64(stmt, 4, clock_->Now().ToMicros());
+    CONCORD_ASSIGN_OR_RETURN(uint64_t added, StepWrite(stmt, "creating partner " + partner.name));
+    if (added == 1) return partner;
+  }
+  // A clash. Partners are never deleted, so the row that clashed is still there.
+  if (FindPartner(partner.name).ok()) {
+    return AlreadyExists("a partner named " + partner.name + " already exists in " + path_);
+  }
+  Result<Partner> holder = FindPartnerByCert(partner.cert_sha256);
+  if (!holder.ok()) return holder.status();
+  return AlreadyExists("the certificate " + partner.cert_sha256 + " is already that of partner " +
+                       holder->name + "; a certificate identifies one partner");
+}
+
+Result<Partner> SqliteStore::Impl::FindPartner(std::string_view name) {
+  sqlite3_stmt* stmt = partner_find_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, name);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "looking up a partner"));
+  if (!found) return NotFound("no partner named " + QuoteForMessage(name) + " in " + path_);
+  return ReadPartner(stmt);
+}
+
+Result<Partner> SqliteStore::Impl::FindPartnerByCert(std::string_view cert_sha256) {
+  sqlite3_stmt* stmt = partner_by_cert_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, cert_sha256);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "looking up a partner by certificate"));
+  if (!found) {
+    return NotFound("no partner has the certificate " +
+                    QuoteForMessage(cert_sha256, kSha256HexDigits + 8) + " in " + path_);
+  }
+  return ReadPartner(stmt);
+}
+
+Result<std::vector<Partner>> SqliteStore::Impl::ListPartners() {
+  sqlite3_stmt* stmt = partner_list_.get();
+  ResetOnExit reset(stmt);
+  return ReadAll(stmt, &ReadPartner, "listing partners");
+}
+
+Status SqliteStore::Impl::AddCredential(const Credential& credential) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("add a credential"));
+  if (credential.token_id.empty()) return InvalidArgument("a credential needs a token id");
+  if (credential.hash.empty()) {
+    return InvalidArgument("credential " + QuoteForMessage(credential.token_id) +
+                           " has no secret hash");
+  }
+  // Partners are never deleted, so the partner cannot vanish before the insert below.
+  if (Result<Partner> partner = FindPartner(credential.partner); !partner.ok()) {
+    return partner.status().WithPrefix("cannot add credential " +
+                                       QuoteForMessage(credential.token_id));
+  }
+  sqlite3_stmt* stmt = credential_insert_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, credential.token_id);
+  BindText(stmt, 2, credential.partner);
+  BindText(stmt, 3, credential.hash);
+  sqlite3_bind_int64(stmt, 4, credential.created_us);
+  sqlite3_bind_int(stmt, 5, credential.revoked ? 1 : 0);
+  CONCORD_ASSIGN_OR_RETURN(uint64_t added, StepWrite(stmt, "adding a credential"));
+  if (added == 0) {
+    return AlreadyExists("a credential with token id " + QuoteForMessage(credential.token_id) +
+                         " already exists in " + path_);
+  }
+  return Status::Ok();
+}
+
+Result<Credential> SqliteStore::Impl::FindCredential(std::string_view token_id) {
+  sqlite3_stmt* stmt = credential_find_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, token_id);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "looking up a credential"));
+  if (!found) return NotFound("no credential with token id " + QuoteForMessage(token_id));
+  return ReadCredential(stmt);
+}
+
+Result<std::vector<Credential>> SqliteStore::Impl::ListCredentials(std::string_view partner) {
+  sqlite3_stmt* stmt = credential_list_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, partner);
+  return ReadAll(stmt, &ReadCredential, "listing credentials");
+}
+
+Status SqliteStore::Impl::RevokeCredential(std::string_view token_id) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("revoke a credential"));
+  sqlite3_stmt* stmt = credential_revoke_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, token_id);
+  // An UPDATE counts the rows it matched, so revoking twice is no error.
+  CONCORD_ASSIGN_OR_RETURN(uint64_t matched, StepWrite(stmt, "revoking a credential"));
+  if (matched == 0) {
+    return NotFound("no credential with token id " + QuoteForMessage(token_id) + " in " + path_);
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> SqliteStore::Impl::RevokeCredentials(std::string_view partner) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("revoke credentials"));
+  sqlite3_stmt* stmt = credentials_revoke_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, partner);
+  return StepWrite(stmt, "revoking the credentials of partner " + QuoteForMessage(partner));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grants.
+
+Status SqliteStore::Impl::SetGrant(const Grant& grant) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("change a grant"));
+  // Partners and collections are never deleted: both are still there at the write below.
+  if (Result<Partner> partner = FindPartner(grant.partner); !partner.ok()) {
+    return partner.status().WithPrefix("cannot grant rights");
+  }
+  Result<int64_t> num = CollectionNum(grant.collection_id);
+  if (!num.ok()) return num.status().WithPrefix("cannot grant rights to " + grant.partner);
+  const bool remove = !grant.rights.read && !grant.rights.write;
+  sqlite3_stmt* stmt = remove ? grant_delete_.get() : grant_upsert_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, grant.partner);
+  sqlite3_bind_int64(stmt, 2, *num);
+  if (!remove) {
+    sqlite3_bind_int(stmt, 3, grant.rights.read ? 1 : 0);
+    sqlite3_bind_int(stmt, 4, grant.rights.write ? 1 : 0);
+  }
+  Result<uint64_t> changed =
+      StepWrite(stmt, "setting the rights of " + grant.partner + " on " + grant.collection_id);
+  return changed.status();
+}
+
+Result<Rights> SqliteStore::Impl::RightsOf(std::string_view partner,
+                                           std::string_view collection_id) {
+  sqlite3_stmt* stmt = rights_of_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, partner);
+  BindText(stmt, 2, collection_id);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "reading the rights of a partner"));
+  Rights rights;
+  if (found) {
+    rights.read = sqlite3_column_int(stmt, 0) != 0;
+    rights.write = sqlite3_column_int(stmt, 1) != 0;
+  }
+  return rights;
+}
+
+Result<std::vector<Grant>> SqliteStore::Impl::ListGrants() {
+  sqlite3_stmt* stmt = grant_list_.get();
+  ResetOnExit reset(stmt);
+  return ReadAll(stmt, &ReadGrant, "listing grants");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status resources.
+
+Status SqliteStore::Impl::PutStatus(const PostStatus& status) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("store a status resource"));
+  if (Result<Uuid> uuid = ParseUuid(status.id); !uuid.ok()) {
+    return InvalidArgument("status id " + QuoteForMessage(status.id) +
+                           " is not a lowercase UUID: " + uuid.status().message());
+  }
+  sqlite3_stmt* stmt = status_put_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, status.id);
+  BindText(stmt, 2, status.partner);
+  sqlite3_bind_int64(stmt, 3, status.request_us);
+  BindText(stmt, 4, status.json);
+  return StepWrite(stmt, "storing status " + status.id).status();
+}
+
+Result<PostStatus> SqliteStore::Impl::GetStatus(std::string_view id) {
+  sqlite3_stmt* stmt = status_get_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, id);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "looking up a status resource"));
+  if (!found) return NotFound("no status resource with id " + QuoteForMessage(id));
+  return ReadStatus(stmt);
+}
+
+Result<uint64_t> SqliteStore::Impl::DeleteStatusesBefore(int64_t request_us) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("delete status resources"));
+  sqlite3_stmt* stmt = statuses_delete_before_.get();
+  ResetOnExit reset(stmt);
+  sqlite3_bind_int64(stmt, 1, request_us);
+  return StepWrite(stmt, "deleting old status resources");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1172,6 +1723,68 @@ Result<Collection> SqliteStore::FindCollection(std::string_view id_or_alias) {
 }
 
 Result<std::vector<Collection>> SqliteStore::ListCollections() { return impl_->ListCollections(); }
+
+Result<uint64_t> SqliteStore::RemoveFromCollection(std::string_view collection_id,
+                                                   std::string_view object_id,
+                                                   const std::vector<VersionFilter>& versions) {
+  return impl_->RemoveFromCollection(collection_id, object_id, versions);
+}
+
+Result<ApiRoot> SqliteStore::CreateApiRoot(ApiRoot root) {
+  return impl_->CreateApiRoot(std::move(root));
+}
+
+Result<ApiRoot> SqliteStore::FindApiRoot(std::string_view name) { return impl_->FindApiRoot(name); }
+
+Result<std::vector<ApiRoot>> SqliteStore::ListApiRoots() { return impl_->ListApiRoots(); }
+
+Result<Partner> SqliteStore::CreatePartner(Partner partner) {
+  return impl_->CreatePartner(std::move(partner));
+}
+
+Result<Partner> SqliteStore::FindPartner(std::string_view name) { return impl_->FindPartner(name); }
+
+Result<Partner> SqliteStore::FindPartnerByCert(std::string_view cert_sha256) {
+  return impl_->FindPartnerByCert(cert_sha256);
+}
+
+Result<std::vector<Partner>> SqliteStore::ListPartners() { return impl_->ListPartners(); }
+
+Status SqliteStore::AddCredential(const Credential& credential) {
+  return impl_->AddCredential(credential);
+}
+
+Result<Credential> SqliteStore::FindCredential(std::string_view token_id) {
+  return impl_->FindCredential(token_id);
+}
+
+Result<std::vector<Credential>> SqliteStore::ListCredentials(std::string_view partner) {
+  return impl_->ListCredentials(partner);
+}
+
+Status SqliteStore::RevokeCredential(std::string_view token_id) {
+  return impl_->RevokeCredential(token_id);
+}
+
+Result<uint64_t> SqliteStore::RevokeCredentials(std::string_view partner) {
+  return impl_->RevokeCredentials(partner);
+}
+
+Status SqliteStore::SetGrant(const Grant& grant) { return impl_->SetGrant(grant); }
+
+Result<Rights> SqliteStore::RightsOf(std::string_view partner, std::string_view collection_id) {
+  return impl_->RightsOf(partner, collection_id);
+}
+
+Result<std::vector<Grant>> SqliteStore::ListGrants() { return impl_->ListGrants(); }
+
+Status SqliteStore::PutStatus(const PostStatus& status) { return impl_->PutStatus(status); }
+
+Result<PostStatus> SqliteStore::GetStatus(std::string_view id) { return impl_->GetStatus(id); }
+
+Result<uint64_t> SqliteStore::DeleteStatusesBefore(int64_t request_us) {
+  return impl_->DeleteStatusesBefore(request_us);
+}
 
 Result<Stats> SqliteStore::GetStats() { return impl_->GetStats(); }
 

@@ -19,6 +19,13 @@ struct SqliteOptions {
 // The embedded store: one SQLite database file in WAL mode. The schema is versioned (PRAGMA
 // user_version) and migrated forward on open; a file from a newer Concord is refused. The file
 // format is described in docs/store.md.
+//
+// Several SqliteStore objects, in this process or others, may be open on the same file at once
+// (one per server thread, say); each is used from one thread at a time. A writer waits up to
+// busy_timeout_ms for another's write to finish. While a WriteTransaction of this store is open,
+// the methods that write outside it (CreateCollection, RemoveFromCollection, CreateApiRoot,
+// CreatePartner, AddCredential, RevokeCredential(s), SetGrant, PutStatus, DeleteStatusesBefore)
+// return FailedPrecondition; reads see the transaction's uncommitted rows.
 class SqliteStore final : public Store {
  public:
   // Opens or creates the database at `path`. `clock` supplies date_added and must outlive the
@@ -34,6 +41,26 @@ class SqliteStore final : public Store {
   Result<Collection> CreateCollection(Collection collection) override;
   Result<Collection> FindCollection(std::string_view id_or_alias) override;
   Result<std::vector<Collection>> ListCollections() override;
+  Result<uint64_t> RemoveFromCollection(std::string_view collection_id, std::string_view object_id,
+                                        const std::vector<VersionFilter>& versions) override;
+  Result<ApiRoot> CreateApiRoot(ApiRoot root) override;
+  Result<ApiRoot> FindApiRoot(std::string_view name) override;
+  Result<std::vector<ApiRoot>> ListApiRoots() override;
+  Result<Partner> CreatePartner(Partner partner) override;
+  Result<Partner> FindPartner(std::string_view name) override;
+  Result<Partner> FindPartnerByCert(std::string_view cert_sha256) override;
+  Result<std::vector<Partner>> ListPartners() override;
+  Status AddCredential(const Credential& credential) override;
+  Result<Credential> FindCredential(std::string_view token_id) override;
+  Result<std::vector<Credential>> ListCredentials(std::string_view partner) override;
+  Status RevokeCredential(std::string_view token_id) override;
+  Result<uint64_t> RevokeCredentials(std::string_view partner) override;
+  Status SetGrant(const Grant& grant) override;
+  Result<Rights> RightsOf(std::string_view partner, std::string_view collection_id) override;
+  Result<std::vector<Grant>> ListGrants() override;
+  Status PutStatus(const PostStatus& status) override;
+  Result<PostStatus> GetStatus(std::string_view id) override;
+  Result<uint64_t> DeleteStatusesBefore(int64_t request_us) override;
   Result<Stats> GetStats() override;
 
   // The schema version this build writes.

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "concord/base/clock.h"
@@ -733,6 +736,777 @@ TEST_F(SqliteStoreTest, SchemaFileFormat) {
   EXPECT_EQ(pragma("PRAGMA user_version"), std::to_string(SqliteStore::CurrentSchemaVersion()));
   EXPECT_EQ(pragma("PRAGMA application_id"), std::to_string(0x436f6e63));
   sqlite3_close(db);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema version 2: API roots, partners, credentials, grants, statuses, removal.
+
+const char kCertA[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+const char kCertB[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+const char kStatus1[] = "6ba7b810-9dad-41d1-80b4-00c04fd430c8";
+const char kStatus2[] = "6ba7b811-9dad-41d1-80b4-00c04fd430c8";
+const char kStatus3[] = "6ba7b812-9dad-41d1-80b4-00c04fd430c8";
+
+ApiRoot Root(std::string name, std::string title = "T", std::string description = "") {
+  ApiRoot root;
+  root.name = std::move(name);
+  root.title = std::move(title);
+  root.description = std::move(description);
+  return root;
+}
+
+Collection Coll(std::string alias, std::string api_root = std::string(kDefaultApiRoot)) {
+  Collection c;
+  c.alias = alias;
+  c.title = alias;
+  c.api_root = std::move(api_root);
+  return c;
+}
+
+Partner MakePartner(std::string name, std::string cert = "", std::string identity = "") {
+  Partner p;
+  p.name = std::move(name);
+  p.cert_sha256 = std::move(cert);
+  p.identity_id = std::move(identity);
+  return p;
+}
+
+Credential MakeCredential(std::string token_id, std::string partner, int64_t created_us = 1) {
+  Credential c;
+  c.token_id = std::move(token_id);
+  c.partner = std::move(partner);
+  c.hash = "$argon2id$v=19$m=65536,t=2,p=1$" + c.token_id;
+  c.created_us = created_us;
+  return c;
+}
+
+Grant MakeGrant(std::string partner, std::string collection_id, bool read, bool write) {
+  Grant g;
+  g.partner = std::move(partner);
+  g.collection_id = std::move(collection_id);
+  g.rights.read = read;
+  g.rights.write = write;
+  return g;
+}
+
+PostStatus MakeStatus(std::string id, std::string partner, int64_t request_us, std::string json) {
+  PostStatus s;
+  s.id = std::move(id);
+  s.partner = std::move(partner);
+  s.request_us = request_us;
+  s.json = std::move(json);
+  return s;
+}
+
+std::vector<std::string> Names(const std::vector<ApiRoot>& roots) {
+  std::vector<std::string> out;
+  for (const ApiRoot& r : roots) out.push_back(r.name);
+  return out;
+}
+
+std::vector<std::string> Names(const std::vector<Partner>& partners) {
+  std::vector<std::string> out;
+  for (const Partner& p : partners) out.push_back(p.name);
+  return out;
+}
+
+std::vector<std::string> Tokens(const std::vector<Credential>& credentials) {
+  std::vector<std::string> out;
+  for (const Credential& c : credentials) out.push_back(c.token_id);
+  return out;
+}
+
+// "rw", "r-", "-w" or "--"; the status for an error.
+std::string RW(const Rights& rights) {
+  return std::string(rights.read ? "r" : "-") + (rights.write ? "w" : "-");
+}
+std::string RW(const Result<Rights>& rights) {
+  return rights.ok() ? RW(*rights) : rights.status().ToString();
+}
+
+TEST_F(SqliteStoreTest, DefaultApiRootExists) {
+  auto root = S().FindApiRoot(kDefaultApiRoot);
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  EXPECT_EQ(root->name, "api");
+  EXPECT_EQ(root->title, "Concord sharing");
+  EXPECT_EQ(root->description, "");
+  auto list = S().ListApiRoots();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(Names(*list), std::vector<std::string>{"api"});
+}
+
+TEST_F(SqliteStoreTest, ApiRoots) {
+  auto intel = S().CreateApiRoot(Root("intel-2.v1_x", "Intel", "shared intelligence"));
+  ASSERT_TRUE(intel.ok()) << intel.status().ToString();
+  EXPECT_EQ(intel->name, "intel-2.v1_x");
+  ASSERT_TRUE(S().CreateApiRoot(Root(std::string(64, 'z'))).ok());
+  ASSERT_TRUE(S().CreateApiRoot(Root("A")).ok());
+  ASSERT_TRUE(S().CreateApiRoot(Root("...")).ok());  // odd, but a plain segment
+
+  auto found = S().FindApiRoot("intel-2.v1_x");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->title, "Intel");
+  EXPECT_EQ(found->description, "shared intelligence");
+  // Names are case-sensitive, as URL paths are.
+  EXPECT_EQ(S().FindApiRoot("a").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().FindApiRoot("INTEL-2.V1_X").status().code(), StatusCode::kNotFound);
+  auto missing = S().FindApiRoot("no\nsuch");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find(R"("no\x0asuch")"), std::string::npos)
+      << missing.status().message();
+
+  // Creation order, the default root first.
+  auto list = S().ListApiRoots();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(Names(*list),
+            (std::vector<std::string>{"api", "intel-2.v1_x", std::string(64, 'z'), "A", "..."}));
+
+  auto taken = S().CreateApiRoot(Root("intel-2.v1_x", "again"));
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(taken.status().message().find("intel-2.v1_x"), std::string::npos);
+  EXPECT_EQ(S().CreateApiRoot(Root("api")).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(S().FindApiRoot("intel-2.v1_x")->title, "Intel");  // unchanged
+
+  for (const std::string& bad :
+       {std::string(""), std::string(65, 'a'), std::string("a/b"), std::string("a b"),
+        std::string("caf\xc3\xa9"), std::string("taxii2"), std::string("TAXII2"),
+        std::string("Taxii2"), std::string("."), std::string(".."), std::string("a\0b", 3),
+        std::string("%2e")}) {
+    auto refused = S().CreateApiRoot(Root(bad));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  auto hostile = S().CreateApiRoot(Root("x\x1b[31m\"y"));
+  ASSERT_FALSE(hostile.ok());
+  EXPECT_NE(hostile.status().message().find(R"("x\x1b[31m\"y")"), std::string::npos)
+      << hostile.status().message();
+  EXPECT_NE(S().CreateApiRoot(Root("taxii2")).status().message().find("reserved"),
+            std::string::npos);
+  EXPECT_NE(S().CreateApiRoot(Root(std::string(65, 'a'))).status().message().find("65"),
+            std::string::npos);
+  EXPECT_EQ(S().ListApiRoots()->size(), 5u);
+}
+
+TEST_F(SqliteStoreTest, CollectionsBelongToApiRoots) {
+  ASSERT_TRUE(S().CreateApiRoot(Root("intel")).ok());
+  auto plain = S().CreateCollection(Coll("plain"));
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->api_root, "api");
+  auto in_intel = S().CreateCollection(Coll("secret", "intel"));
+  ASSERT_TRUE(in_intel.ok()) << in_intel.status().ToString();
+  EXPECT_EQ(in_intel->api_root, "intel");
+
+  auto orphan = S().CreateCollection(Coll("orphan", "nowhere"));
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_EQ(orphan.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(orphan.status().message().find("\"nowhere\""), std::string::npos);
+  EXPECT_EQ(S().CreateCollection(Coll("empty", "")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().CreateCollection(Coll("upper", "INTEL")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().FindCollection("orphan").status().code(), StatusCode::kNotFound);
+
+  EXPECT_EQ(S().FindCollection("secret")->api_root, "intel");
+  EXPECT_EQ(S().FindCollection(in_intel->id)->api_root, "intel");
+  EXPECT_EQ(S().FindCollection("plain")->api_root, "api");
+  auto list = S().ListCollections();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].api_root, "api");
+  EXPECT_EQ((*list)[1].api_root, "intel");
+
+  store_.reset();
+  EXPECT_EQ(S().FindCollection("secret")->api_root, "intel");
+  EXPECT_EQ(S().FindApiRoot("intel")->name, "intel");
+}
+
+TEST_F(SqliteStoreTest, Partners) {
+  auto uk = S().CreatePartner(MakePartner("uk-node", kCertA, "identity--abc"));
+  ASSERT_TRUE(uk.ok()) << uk.status().ToString();
+  EXPECT_EQ(uk->name, "uk-node");
+  // Several partners without a certificate or identity.
+  ASSERT_TRUE(S().CreatePartner(MakePartner("b.partner")).ok());
+  ASSERT_TRUE(S().CreatePartner(MakePartner("A_partner")).ok());
+  ASSERT_TRUE(S().CreatePartner(MakePartner(std::string(64, 'p'), kCertB)).ok());
+
+  auto found = S().FindPartner("uk-node");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->identity_id, "identity--abc");
+  EXPECT_EQ(found->cert_sha256, kCertA);
+  auto bare = S().FindPartner("b.partner");
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->cert_sha256, "");
+  EXPECT_EQ(bare->identity_id, "");
+  auto by_cert = S().FindPartnerByCert(kCertA);
+  ASSERT_TRUE(by_cert.ok());
+  EXPECT_EQ(by_cert->name, "uk-node");
+  EXPECT_EQ(S().FindPartnerByCert(kCertB)->name, std::string(64, 'p'));
+
+  EXPECT_EQ(S().FindPartner("UK-node").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().FindPartner("").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().FindPartnerByCert("").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().FindPartnerByCert(std::string(64, '0')).status().code(), StatusCode::kNotFound);
+  std::string upper_a = kCertA;
+  for (char& c : upper_a) c = static_cast<char>(std::toupper(c));
+  EXPECT_EQ(S().FindPartnerByCert(upper_a).status().code(), StatusCode::kNotFound);
+
+  auto list = S().ListPartners();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(Names(*list),
+            (std::vector<std::string>{"A_partner", "b.partner", std::string(64, 'p'), "uk-node"}));
+
+  auto same_name = S().CreatePartner(MakePartner("uk-node", kCertB));
+  ASSERT_FALSE(same_name.ok());
+  EXPECT_EQ(same_name.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(same_name.status().message().find("named uk-node"), std::string::npos)
+      << same_name.status().message();
+  auto same_cert = S().CreatePartner(MakePartner("fr-node", kCertA));
+  ASSERT_FALSE(same_cert.ok());
+  EXPECT_EQ(same_cert.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(same_cert.status().message().find("partner uk-node"), std::string::npos)
+      << same_cert.status().message();
+  EXPECT_EQ(S().FindPartner("fr-node").status().code(), StatusCode::kNotFound);
+
+  for (const Partner& bad :
+       {MakePartner(""), MakePartner(std::string(65, 'a')), MakePartner("a b"), MakePartner("a/b"),
+        MakePartner("n\xc3\xa9"), MakePartner("ok", "ABCDEF" + std::string(58, '0')),
+        MakePartner("ok", std::string(63, '0')), MakePartner("ok", std::string(65, '0')),
+        MakePartner("ok", std::string(63, '0') + "g"),
+        MakePartner("ok", "01:23" + std::string(59, '0')), MakePartner("ok", "", "indicator--x"),
+        MakePartner("ok", "", "Identity--x"), MakePartner("ok", "", "identity-x")}) {
+    auto refused = S().CreatePartner(bad);
+    ASSERT_FALSE(refused.ok()) << bad.name << " " << bad.cert_sha256 << " " << bad.identity_id;
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument)
+        << bad.name << " " << bad.cert_sha256 << " " << bad.identity_id;
+  }
+  auto hostile = S().CreatePartner(MakePartner("ok", "", "identity\n\"--"));
+  ASSERT_FALSE(hostile.ok());
+  EXPECT_NE(hostile.status().message().find(R"("identity\x0a\"--")"), std::string::npos)
+      << hostile.status().message();
+  auto bad_cert = S().CreatePartner(MakePartner("ok", std::string(63, '0') + "G"));
+  ASSERT_FALSE(bad_cert.ok());
+  EXPECT_NE(bad_cert.status().message().find("64 lowercase hex"), std::string::npos);
+  EXPECT_EQ(S().FindPartner("ok").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().ListPartners()->size(), 4u);
+}
+
+TEST_F(SqliteStoreTest, Credentials) {
+  ASSERT_TRUE(S().CreatePartner(MakePartner("uk")).ok());
+  ASSERT_TRUE(S().CreatePartner(MakePartner("fr")).ok());
+  ASSERT_TRUE(S().AddCredential(MakeCredential("tok-b", "uk", 20)).ok());
+  ASSERT_TRUE(S().AddCredential(MakeCredential("tok-a", "uk", 10)).ok());
+  ASSERT_TRUE(S().AddCredential(MakeCredential("tok-c", "uk", 20)).ok());
+  Credential already_revoked = MakeCredential("tok-fr", "fr", 5);
+  already_revoked.revoked = true;
+  ASSERT_TRUE(S().AddCredential(already_revoked).ok());
+
+  auto found = S().FindCredential("tok-b");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->token_id, "tok-b");
+  EXPECT_EQ(found->partner, "uk");
+  EXPECT_EQ(found->hash, "$argon2id$v=19$m=65536,t=2,p=1$tok-b");
+  EXPECT_EQ(found->created_us, 20);
+  EXPECT_FALSE(found->revoked);
+  EXPECT_TRUE(S().FindCredential("tok-fr")->revoked);
+  auto missing = S().FindCredential("tok-\x01");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find(R"("tok-\x01")"), std::string::npos);
+
+  // By creation time, then token id.
+  EXPECT_EQ(Tokens(*S().ListCredentials("uk")),
+            (std::vector<std::string>{"tok-a", "tok-b", "tok-c"}));
+  EXPECT_EQ(Tokens(*S().ListCredentials("fr")), std::vector<std::string>{"tok-fr"});
+  EXPECT_TRUE(S().ListCredentials("nobody")->empty());
+
+  Status unknown = S().AddCredential(MakeCredential("tok-x", "nobody"));
+  EXPECT_EQ(unknown.code(), StatusCode::kNotFound);
+  EXPECT_NE(unknown.message().find("\"nobody\""), std::string::npos) << unknown.message();
+  Status taken = S().AddCredential(MakeCredential("tok-a", "fr"));
+  EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(S().FindCredential("tok-a")->partner, "uk");  // unchanged
+  EXPECT_EQ(S().AddCredential(MakeCredential("", "uk")).code(), StatusCode::kInvalidArgument);
+  Credential no_hash = MakeCredential("tok-z", "uk");
+  no_hash.hash.clear();
+  EXPECT_EQ(S().AddCredential(no_hash).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(S().FindCredential("tok-z").status().code(), StatusCode::kNotFound);
+
+  // Revoked credentials are still found, marked.
+  ASSERT_TRUE(S().RevokeCredential("tok-b").ok());
+  auto revoked = S().FindCredential("tok-b");
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_TRUE(revoked->revoked);
+  EXPECT_TRUE(S().RevokeCredential("tok-b").ok());  // again: no error
+  EXPECT_EQ(S().RevokeCredential("tok-none").code(), StatusCode::kNotFound);
+  EXPECT_FALSE(S().FindCredential("tok-a")->revoked);
+
+  // Only those not revoked before are counted.
+  auto count = S().RevokeCredentials("uk");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 2u);
+  auto after = S().ListCredentials("uk");
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 3u);
+  for (const Credential& c : *after) EXPECT_TRUE(c.revoked) << c.token_id;
+  EXPECT_EQ(*S().RevokeCredentials("uk"), 0u);
+  EXPECT_EQ(*S().RevokeCredentials("fr"), 0u);
+  EXPECT_EQ(*S().RevokeCredentials("nobody"), 0u);
+}
+
+TEST_F(SqliteStoreTest, Grants) {
+  ASSERT_TRUE(S().CreatePartner(MakePartner("uk")).ok());
+  ASSERT_TRUE(S().CreatePartner(MakePartner("fr")).ok());
+  auto a = S().CreateCollection(Coll("a"));
+  auto b = S().CreateCollection(Coll("b"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::string none = "--", read = "r-", write = "-w", both = "rw";
+
+  EXPECT_EQ(RW(S().RightsOf("uk", a->id)), none);
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", a->id, true, false)).ok());
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", b->id, true, true)).ok());
+  ASSERT_TRUE(S().SetGrant(MakeGrant("fr", a->id, false, true)).ok());
+  EXPECT_EQ(RW(S().RightsOf("uk", a->id)), read);
+  EXPECT_EQ(RW(S().RightsOf("uk", b->id)), both);
+  EXPECT_EQ(RW(S().RightsOf("fr", a->id)), write);
+  EXPECT_EQ(RW(S().RightsOf("fr", b->id)), none);
+  // Unknown partners and collections have no rights; aliases are not collection ids.
+  EXPECT_EQ(RW(S().RightsOf("nobody", a->id)), none);
+  EXPECT_EQ(RW(S().RightsOf("uk", "00000000-0000-4000-8000-000000000000")), none);
+  EXPECT_EQ(RW(S().RightsOf("uk", "a")), none);
+  EXPECT_EQ(RW(S().RightsOf("", "")), none);
+
+  // Replacing.
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", a->id, false, true)).ok());
+  EXPECT_EQ(RW(S().RightsOf("uk", a->id)), write);
+
+  auto grants = S().ListGrants();
+  ASSERT_TRUE(grants.ok());
+  ASSERT_EQ(grants->size(), 3u);
+  EXPECT_EQ((*grants)[0].partner, "fr");
+  EXPECT_EQ((*grants)[0].collection_id, a->id);
+  EXPECT_EQ(RW((*grants)[0].rights), write);
+  EXPECT_EQ((*grants)[1].partner, "uk");
+  EXPECT_EQ((*grants)[1].collection_id, a->id);
+  EXPECT_EQ(RW((*grants)[1].rights), write);
+  EXPECT_EQ((*grants)[2].collection_id, b->id);
+  EXPECT_EQ(RW((*grants)[2].rights), both);
+
+  // Neither read nor write removes the grant; removing a missing grant is fine.
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", a->id, false, false)).ok());
+  EXPECT_EQ(RW(S().RightsOf("uk", a->id)), none);
+  EXPECT_EQ(S().ListGrants()->size(), 2u);
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", a->id, false, false)).ok());
+  EXPECT_EQ(S().ListGrants()->size(), 2u);
+
+  Status no_partner = S().SetGrant(MakeGrant("nobody", a->id, true, false));
+  EXPECT_EQ(no_partner.code(), StatusCode::kNotFound);
+  EXPECT_NE(no_partner.message().find("\"nobody\""), std::string::npos) << no_partner.message();
+  Status no_collection =
+      S().SetGrant(MakeGrant("uk", "00000000-0000-4000-8000-00000000dead", true, false));
+  EXPECT_EQ(no_collection.code(), StatusCode::kNotFound);
+  EXPECT_NE(no_collection.message().find("00000000-0000-4000-8000-00000000dead"),
+            std::string::npos);
+  EXPECT_EQ(S().SetGrant(MakeGrant("uk", "a", true, false)).code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().SetGrant(MakeGrant("nobody", a->id, false, false)).code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().ListGrants()->size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, Statuses) {
+  ASSERT_TRUE(S().PutStatus(MakeStatus(kStatus1, "uk", 100, R"({"status":"pending"})")).ok());
+  ASSERT_TRUE(S().PutStatus(MakeStatus(kStatus2, "fr", 200, R"({"id":2})")).ok());
+  ASSERT_TRUE(S().PutStatus(MakeStatus(kStatus3, "uk", 300, R"({"id":3})")).ok());
+
+  auto got = S().GetStatus(kStatus1);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->id, kStatus1);
+  EXPECT_EQ(got->partner, "uk");
+  EXPECT_EQ(got->request_us, 100);
+  EXPECT_EQ(got->json, R"({"status":"pending"})");
+
+  // Replaced when complete.
+  ASSERT_TRUE(S().PutStatus(MakeStatus(kStatus1, "uk", 100, R"({"status":"complete"})")).ok());
+  EXPECT_EQ(S().GetStatus(kStatus1)->json, R"({"status":"complete"})");
+
+  auto missing = S().GetStatus("00000000-0000-4000-8000-000000000000");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().GetStatus("../etc").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().PutStatus(MakeStatus("", "uk", 1, "{}")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(S().PutStatus(MakeStatus("not-a-uuid", "uk", 1, "{}")).code(),
+            StatusCode::kInvalidArgument);
+
+  // Strictly before.
+  auto deleted = S().DeleteStatusesBefore(200);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_EQ(*deleted, 1u);
+  EXPECT_EQ(S().GetStatus(kStatus1).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(S().GetStatus(kStatus2).ok());
+  EXPECT_EQ(*S().DeleteStatusesBefore(200), 0u);
+  EXPECT_EQ(*S().DeleteStatusesBefore(301), 2u);
+  EXPECT_EQ(S().GetStatus(kStatus3).status().code(), StatusCode::kNotFound);
+}
+
+// x has versions 1, 2, 3, all in collections a and b; y has version 1 in a.
+class RemoveFromCollectionTest : public SqliteStoreTest {
+ protected:
+  void SetUp() override {
+    SqliteStoreTest::SetUp();
+    a_ = S().CreateCollection(Coll("a"))->id;
+    b_ = S().CreateCollection(Coll("b"))->id;
+    // date_added order: v2, v1, v3.
+    PutAll({Make(x_, V(2)), Make(x_, V(1)), Make(y_, V(1)), Make(x_, V(3))}, {"file", "f"},
+           {a_, b_});
+  }
+
+  std::vector<std::string> In(const std::string& collection, const std::string& id) {
+    Query q = ById(id);
+    q.collection = collection;
+    return Versions(FindOk(q));
+  }
+
+  uint64_t Remove(const std::vector<VersionFilter>& versions, const std::string& id = "") {
+    auto removed = S().RemoveFromCollection(a_, id.empty() ? x_ : id, versions);
+    if (!removed.ok()) {
+      ADD_FAILURE() << removed.status().ToString();
+      return 0;
+    }
+    return *removed;
+  }
+
+  const std::string x_ = Id("malware", 1);
+  const std::string y_ = Id("malware", 2);
+  std::string a_, b_;
+};
+
+TEST_F(RemoveFromCollectionTest, First) {
+  EXPECT_EQ(Remove({First()}), 1u);
+  EXPECT_EQ(In(a_, x_), (std::vector<std::string>{V(2), V(3)}));
+  // Hidden from Find with the collection only.
+  EXPECT_EQ(In(b_, x_), (std::vector<std::string>{V(2), V(1), V(3)}));
+  EXPECT_EQ(Versions(FindOk(ById(x_))), (std::vector<std::string>{V(2), V(1), V(3)}));
+  EXPECT_EQ(In(a_, y_), std::vector<std::string>{V(1)});
+  // First is the id's first stored version, as in Find: it is no longer in a.
+  EXPECT_EQ(Remove({First()}), 0u);
+  EXPECT_EQ(In(a_, x_).size(), 2u);
+}
+
+TEST_F(RemoveFromCollectionTest, Last) {
+  EXPECT_EQ(Remove({Last()}), 1u);
+  EXPECT_EQ(In(a_, x_), (std::vector<std::string>{V(2), V(1)}));
+  EXPECT_EQ(Versions(FindOk(ById(x_))).size(), 3u);
+  // As Find with the collection reads "last": the id's last version, now outside a.
+  Query last = ById(x_, {Last()});
+  last.collection = a_;
+  EXPECT_TRUE(FindOk(last).objects.empty());
+  EXPECT_EQ(Remove({Last()}), 0u);
+}
+
+TEST_F(RemoveFromCollectionTest, AtAndAll) {
+  EXPECT_EQ(Remove({At(V(2))}), 1u);
+  EXPECT_EQ(In(a_, x_), (std::vector<std::string>{V(1), V(3)}));
+  EXPECT_EQ(Remove({At(V(2))}), 0u);
+  EXPECT_EQ(Remove({At(V(9))}), 0u);
+  EXPECT_EQ(Remove({}), 2u);
+  EXPECT_TRUE(In(a_, x_).empty());
+  EXPECT_EQ(Remove({}), 0u);
+  EXPECT_EQ(In(a_, y_), std::vector<std::string>{V(1)});
+  EXPECT_EQ(Remove({VersionFilter{}}, y_), 1u);  // kAll
+  EXPECT_TRUE(In(a_, y_).empty());
+  EXPECT_TRUE(FindOk([&] {
+                Query q;
+                q.collection = a_;
+                return q;
+              }())
+                  .objects.empty());
+  // Everything is still stored, and still in b.
+  EXPECT_EQ(FindOk(Query()).objects.size(), 4u);
+  EXPECT_EQ(In(b_, x_).size(), 3u);
+  auto stats = S().GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->versions, 4u);
+}
+
+TEST_F(RemoveFromCollectionTest, Unions) {
+  EXPECT_EQ(Remove({First(), Last()}), 2u);
+  EXPECT_EQ(In(a_, x_), std::vector<std::string>{V(2)});
+  EXPECT_EQ(Remove({At(V(2)), At(V(1)), First()}), 1u);
+  EXPECT_TRUE(In(a_, x_).empty());
+}
+
+TEST_F(RemoveFromCollectionTest, UnionWithAllIsAll) {
+  EXPECT_EQ(Remove({First(), VersionFilter{}}), 3u);
+  EXPECT_TRUE(In(a_, x_).empty());
+}
+
+TEST_F(RemoveFromCollectionTest, RemovesWhatFindReturns) {
+  const std::vector<std::vector<VersionFilter>> cases = {
+      {}, {First()}, {Last()}, {At(V(1))}, {At(V(3)), First()}, {Last(), At(V(2))}};
+  for (const auto& versions : cases) {
+    // Start each case from full membership again.
+    PutAll({Make(x_, V(1)), Make(x_, V(2)), Make(x_, V(3))}, {"file", "again"}, {a_});
+    Query q = ById(x_, versions);
+    q.collection = a_;
+    std::vector<std::string> expected_left;
+    std::vector<std::string> found = Versions(FindOk(q));
+    for (const std::string& v : In(a_, x_)) {
+      if (std::find(found.begin(), found.end(), v) == found.end()) expected_left.push_back(v);
+    }
+    EXPECT_EQ(Remove(versions), found.size());
+    EXPECT_EQ(In(a_, x_), expected_left);
+  }
+}
+
+TEST_F(RemoveFromCollectionTest, PutAgainRestoresMembership) {
+  EXPECT_EQ(Remove({}), 3u);
+  ASSERT_TRUE(In(a_, x_).empty());
+  // A duplicate delivered to a joins it again; the version keeps its date_added.
+  Page before = FindOk(ById(x_, {At(V(1))}));
+  EXPECT_EQ(PutAll({Make(x_, V(1))}, {"file", "again"}, {a_}),
+            std::vector<PutOutcome>{PutOutcome::kDuplicate});
+  EXPECT_EQ(In(a_, x_), std::vector<std::string>{V(1)});
+  Page after = FindOk(ById(x_, {At(V(1))}));
+  ASSERT_EQ(after.objects.size(), 1u);
+  EXPECT_EQ(after.objects[0].date_added_us, before.objects[0].date_added_us);
+  // A duplicate delivered to no collection does not.
+  EXPECT_EQ(PutAll({Make(x_, V(2))}, {"file", "again"}),
+            std::vector<PutOutcome>{PutOutcome::kDuplicate});
+  EXPECT_EQ(In(a_, x_), std::vector<std::string>{V(1)});
+}
+
+TEST_F(RemoveFromCollectionTest, Errors) {
+  auto unknown = S().RemoveFromCollection("00000000-0000-4000-8000-00000000dead", x_, {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(unknown.status().message().find("00000000-0000-4000-8000-00000000dead"),
+            std::string::npos);
+  // By id only, not by alias.
+  EXPECT_EQ(S().RemoveFromCollection("a", x_, {}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*S().RemoveFromCollection(a_, Id("malware", 99), {}), 0u);
+  EXPECT_EQ(*S().RemoveFromCollection(a_, "", {}), 0u);
+  EXPECT_EQ(In(a_, x_).size(), 3u);
+}
+
+TEST_F(SqliteStoreTest, WritesRefusedWhileWriteTransactionIsOpen) {
+  ASSERT_TRUE(S().CreatePartner(MakePartner("uk")).ok());
+  ASSERT_TRUE(S().AddCredential(MakeCredential("tok", "uk")).ok());
+  auto c = S().CreateCollection(Coll("c"));
+  ASSERT_TRUE(c.ok());
+  PutAll({Make(Id("indicator", 1), V(1))}, {"file", "f"}, {c->id});
+  auto txn = S().BeginWrite({"file", "x"});
+  ASSERT_TRUE(txn.ok());
+  const StatusCode refused = StatusCode::kFailedPrecondition;
+  EXPECT_EQ(S().RemoveFromCollection(c->id, Id("indicator", 1), {}).status().code(), refused);
+  EXPECT_EQ(S().CreateApiRoot(Root("r")).status().code(), refused);
+  EXPECT_EQ(S().CreatePartner(MakePartner("fr")).status().code(), refused);
+  EXPECT_EQ(S().AddCredential(MakeCredential("tok2", "uk")).code(), refused);
+  EXPECT_EQ(S().RevokeCredential("tok").code(), refused);
+  EXPECT_EQ(S().RevokeCredentials("uk").status().code(), refused);
+  EXPECT_EQ(S().SetGrant(MakeGrant("uk", c->id, true, false)).code(), refused);
+  EXPECT_EQ(S().PutStatus(MakeStatus(kStatus1, "uk", 1, "{}")).code(), refused);
+  EXPECT_EQ(S().DeleteStatusesBefore(1).status().code(), refused);
+  // Reads work.
+  EXPECT_TRUE(S().FindCredential("tok").ok());
+  EXPECT_TRUE(S().RightsOf("uk", c->id).ok());
+  EXPECT_TRUE(S().ListApiRoots().ok());
+  txn->reset();
+  EXPECT_TRUE(S().SetGrant(MakeGrant("uk", c->id, true, false)).ok());
+  EXPECT_EQ(*S().RemoveFromCollection(c->id, Id("indicator", 1), {}), 1u);
+}
+
+TEST_F(SqliteStoreTest, NewTablesSurviveReopen) {
+  ASSERT_TRUE(S().CreateApiRoot(Root("intel", "Intel", "d")).ok());
+  auto c = S().CreateCollection(Coll("c", "intel"));
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(S().CreatePartner(MakePartner("uk", kCertA, "identity--1")).ok());
+  ASSERT_TRUE(S().AddCredential(MakeCredential("tok", "uk", 42)).ok());
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", c->id, true, true)).ok());
+  ASSERT_TRUE(S().PutStatus(MakeStatus(kStatus1, "uk", 7, "{}")).ok());
+  PutAll({Make(Id("indicator", 1), V(1)), Make(Id("indicator", 2), V(1))}, {"file", "f"}, {c->id});
+  ASSERT_EQ(*S().RemoveFromCollection(c->id, Id("indicator", 1), {}), 1u);
+  store_.reset();
+
+  EXPECT_EQ(S().FindApiRoot("intel")->description, "d");
+  EXPECT_EQ(S().FindCollection("c")->api_root, "intel");
+  EXPECT_EQ(S().FindPartnerByCert(kCertA)->identity_id, "identity--1");
+  EXPECT_EQ(S().FindCredential("tok")->created_us, 42);
+  EXPECT_EQ(RW(S().RightsOf("uk", c->id)), "rw");
+  EXPECT_EQ(S().GetStatus(kStatus1)->request_us, 7);
+  Query q;
+  q.collection = c->id;
+  EXPECT_EQ(Ids(FindOk(q)), std::vector<std::string>{Id("indicator", 2)});
+  EXPECT_EQ(FindOk(Query()).objects.size(), 2u);
+}
+
+// The schema of version 1, exactly as that release wrote it.
+const char kSchemaV1[] = R"sql(
+CREATE TABLE objects(
+  date_added   INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  revoked      INTEGER NOT NULL,
+  tlp          INTEGER NOT NULL,
+  spec_version TEXT NOT NULL,
+  digest       BLOB NOT NULL,
+  json         TEXT NOT NULL,
+  UNIQUE(id, version)
+);
+CREATE INDEX objects_by_type ON objects(type);
+CREATE TABLE object_markings(
+  marking_ref TEXT NOT NULL,
+  date_added  INTEGER NOT NULL REFERENCES objects(date_added),
+  scope       INTEGER NOT NULL,
+  PRIMARY KEY(marking_ref, date_added)
+) WITHOUT ROWID;
+CREATE TABLE sources(
+  id   INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  UNIQUE(kind, name)
+);
+CREATE TABLE object_sources(
+  date_added INTEGER NOT NULL REFERENCES objects(date_added),
+  source_id  INTEGER NOT NULL REFERENCES sources(id),
+  PRIMARY KEY(date_added, source_id)
+) WITHOUT ROWID;
+CREATE TABLE collections(
+  num         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  alias       TEXT UNIQUE,
+  title       TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created     INTEGER NOT NULL
+);
+CREATE TABLE collection_objects(
+  collection_num INTEGER NOT NULL REFERENCES collections(num),
+  date_added     INTEGER NOT NULL REFERENCES objects(date_added),
+  PRIMARY KEY(collection_num, date_added)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+PRAGMA application_id = 1131376227;
+)sql";
+
+TEST_F(SqliteStoreTest, MigratesVersion1File) {
+  const std::string old_id = "6ba7b810-9dad-41d1-80b4-00c04fd430c8";
+  const stix::Object o = Make(Id("indicator", 1), V(1));
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr), SQLITE_OK);
+    std::string insert = "INSERT INTO objects VALUES(" + std::to_string(kStartMicros) + ", '" +
+                         o.id + "', 'indicator', '" + V(1) + "', 0, 0, '2.1', x'" +
+                         std::string(64, '0') + "', '" + o.json +
+                         "');"
+                         "INSERT INTO sources VALUES(1, 'file', 'old.json');"
+                         "INSERT INTO object_sources VALUES(" +
+                         std::to_string(kStartMicros) +
+                         ", 1);"
+                         "INSERT INTO collections VALUES(7, '" +
+                         old_id +
+                         "', 'old', 'Old', 'from v1', 1);"
+                         "INSERT INTO collection_objects VALUES(7, " +
+                         std::to_string(kStartMicros) + ");";
+    char* error = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_close(db);
+  }
+
+  auto stats = S().GetStats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->schema_version, 2);
+  EXPECT_EQ(stats->schema_version, SqliteStore::CurrentSchemaVersion());
+  EXPECT_EQ(stats->versions, 1u);
+  auto old = S().FindCollection("old");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->id, old_id);
+  EXPECT_EQ(old->description, "from v1");
+  EXPECT_EQ(old->api_root, "api");
+  Query q;
+  q.collection = old_id;
+  Page page = FindOk(q);
+  ASSERT_EQ(page.objects.size(), 1u);
+  EXPECT_EQ(page.objects[0].json, o.json);
+  auto roots = S().ListApiRoots();
+  ASSERT_TRUE(roots.ok());
+  ASSERT_EQ(roots->size(), 1u);
+  EXPECT_EQ((*roots)[0].name, "api");
+  EXPECT_EQ((*roots)[0].title, "Concord sharing");
+
+  // The new tables work with the old rows.
+  ASSERT_TRUE(S().CreatePartner(MakePartner("uk")).ok());
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", old_id, true, false)).ok());
+  EXPECT_EQ(RW(S().RightsOf("uk", old_id)), "r-");
+  EXPECT_EQ(*S().RemoveFromCollection(old_id, o.id, {Last()}), 1u);
+  EXPECT_TRUE(FindOk(q).objects.empty());
+  auto fresh = S().CreateCollection(Coll("fresh"));
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+
+  // Opened again: already current, nothing to do.
+  store_.reset();
+  EXPECT_EQ(S().GetStats()->schema_version, 2);
+  EXPECT_EQ(S().ListApiRoots()->size(), 1u);
+  EXPECT_EQ(S().ListCollections()->size(), 2u);
+  EXPECT_EQ(RW(S().RightsOf("uk", old_id)), "r-");
+}
+
+TEST_F(SqliteStoreTest, TwoStoresOnOneFile) {
+  ManualClock other_clock(Timestamp::FromMicros(kStartMicros));
+  std::unique_ptr<SqliteStore> other = OpenStore(&other_clock);
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(S().CreatePartner(MakePartner("uk")).ok());
+  auto c = S().CreateCollection(Coll("c"));
+  ASSERT_TRUE(c.ok());
+
+  // One writes, the other reads at once, both ways.
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", c->id, true, false)).ok());
+  EXPECT_EQ(RW(other->RightsOf("uk", c->id)), "r-");
+  ASSERT_TRUE(other->PutStatus(MakeStatus(kStatus1, "uk", 5, "{}")).ok());
+  EXPECT_EQ(S().GetStatus(kStatus1)->partner, "uk");
+  ASSERT_TRUE(other->AddCredential(MakeCredential("tok", "uk")).ok());
+  EXPECT_TRUE(S().FindCredential("tok").ok());
+  ASSERT_TRUE(S().RevokeCredential("tok").ok());
+  EXPECT_TRUE(other->FindCredential("tok")->revoked);
+  ASSERT_TRUE(S().SetGrant(MakeGrant("uk", c->id, false, false)).ok());
+  EXPECT_EQ(RW(other->RightsOf("uk", c->id)), "--");
+  EXPECT_EQ(other->FindCollection("c")->api_root, "api");
+
+  // Server threads, each with its own store, writing and reading at the same time.
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 50;
+  std::vector<std::unique_ptr<ManualClock>> clocks;
+  std::vector<std::unique_ptr<SqliteStore>> stores;
+  for (int t = 0; t < kThreads; ++t) {
+    clocks.push_back(std::make_unique<ManualClock>(Timestamp::FromMicros(kStartMicros)));
+    stores.push_back(OpenStore(clocks.back().get()));
+    ASSERT_NE(stores.back(), nullptr);
+  }
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      SqliteStore& store = *stores[t];
+      auto fail = [&](const std::string& what, const Status& status) {
+        if (failures[t].empty()) failures[t] = what + ": " + status.ToString();
+      };
+      for (int i = 0; i < kRounds; ++i) {
+        char id[40];
+        std::snprintf(id, sizeof(id), "00000000-0000-4000-8000-%04d%08d", t, i);
+        Status put = store.PutStatus(MakeStatus(id, "uk", i, "{}"));
+        if (!put.ok()) fail("PutStatus", put);
+        Status grant = store.SetGrant(MakeGrant("uk", c->id, i % 2 == 0, t % 2 == 0));
+        if (!grant.ok()) fail("SetGrant", grant);
+        auto rights = store.RightsOf("uk", c->id);
+        if (!rights.ok()) fail("RightsOf", rights.status());
+        auto status = store.GetStatus(id);
+        if (!status.ok()) fail("GetStatus", status.status());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], "") << "thread " << t;
+  // Every thread's statuses, and kStatus1.
+  EXPECT_EQ(*S().DeleteStatusesBefore(kRounds), static_cast<uint64_t>(kThreads * kRounds + 1));
 }
 
 }  // namespace
