@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsimdjson-dev libsqlite3-dev sqlite3 zlib1g-dev libssl-dev libfmt-dev libcli11-dev
   libre2-dev libicu-dev
+  libboost-dev libsodium-dev   # HTTPS (Asio/Beast), Argon2id
+  wrk                          # the TAXII load benchmark's cross-check
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev   # sanitizer and fuzzer runtimes for CI
 )

@@ -36,7 +36,7 @@ struct ClientOptions {
   std::string client_key_file;   // ... and its key
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{60'000};  // whole request: write and read
-  size_t max_response_bytes = size_t{64} << 20;        // larger: ResourceExhausted
+  size_t max_response_bytes = size_t{64} << 20;       // larger: ResourceExhausted
   std::string user_agent = "concord";
 };
 
@@ -49,9 +49,14 @@ class HttpsClient {
   ~HttpsClient();
 
   // Sends one request (Host, User-Agent and Content-Length are added) and reads the response,
-  // whatever its status. Errors: Unavailable for connection failures, TLS failures (certificate
-  // not trusted, name mismatch; the message says which), a connection closed before a whole
-  // response, and timeouts (DeadlineExceeded); ResourceExhausted for an oversized response.
+  // whatever its status. Errors: FailedPrecondition when the server's certificate is not trusted
+  // or does not match the host name (the message says which; retrying will not help);
+  // Unavailable for connection failures, other TLS failures, a connection closed before a whole
+  // response, and timeouts (also Unavailable; the message says "timed out": Status has no
+  // separate deadline code); ResourceExhausted for an oversized response; InvalidArgument for a
+  // method, target or header that cannot be written (a space or a line break in it).
+  // A request on a reused connection that the server had closed meanwhile is sent again once
+  // on a new connection.
   // When the server answers before reading the whole body (a 413), that answer is returned.
   Result<HttpResponse> Send(std::string_view method, std::string_view target,
                             const Headers& headers, std::string_view body = "");
