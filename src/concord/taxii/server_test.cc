@@ -57,11 +57,15 @@ class ServerTest : public ::testing::Test {
     inbox.alias = "inbox";
     inbox.title = "Partners write here";
     inbox_ = *store_->CreateCollection(inbox);
-    grants_.Grant("us-node", shared_.id, Rights{.read = true, .write = false});
-    grants_.Grant("us-node", inbox_.id, Rights{.read = false, .write = true});
+    for (const char* name : {"us-node", "de-node"}) {
+      store::Partner partner;
+      partner.name = name;
+      ASSERT_TRUE(store_->CreatePartner(partner).ok());
+    }
+    Grant("us-node", shared_.id, true, false);
+    Grant("us-node", inbox_.id, false, true);
     config_.public_url = "https://uk-node.example:8443";
-    config_.api_root_path = "/api/";
-    server_ = std::make_unique<Server>(config_, store_.get(), &grants_);
+    server_ = std::make_unique<Server>(config_, store_.get(), &clock_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -77,6 +81,36 @@ class ServerTest : public ::testing::Test {
       clock_.AdvanceMicros(1000);
     }
     ASSERT_TRUE((*tx)->Commit().ok());
+  }
+
+  void Grant(const std::string& partner, const std::string& collection, bool read, bool write) {
+    store::Grant g;
+    g.partner = partner;
+    g.collection_id = collection;
+    g.rights.read = read;
+    g.rights.write = write;
+    ASSERT_TRUE(store_->SetGrant(g).ok());
+  }
+
+  Response Send(const std::string& method, const std::string& target, std::string body,
+                std::optional<std::string> partner = "us-node",
+                std::string content_type = "application/taxii+json;version=2.1") {
+    Request r;
+    r.method = method;
+    r.target = target;
+    r.accept = "application/taxii+json;version=2.1";
+    r.content_type = std::move(content_type);
+    r.body = std::move(body);
+    r.partner = std::move(partner);
+    return server_->Handle(r);
+  }
+
+  // The value of the string member `key` in `body` (the first one), "" when absent.
+  static std::string Member(const std::string& body, const std::string& key) {
+    const size_t at = body.find("\"" + key + "\":\"");
+    if (at == std::string::npos) return "";
+    const size_t start = at + key.size() + 4;
+    return body.substr(start, body.find('"', start) - start);
   }
 
   Response Get(const std::string& target, std::optional<std::string> partner = "us-node",
@@ -97,7 +131,6 @@ class ServerTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<store::SqliteStore> store_;
   store::Collection shared_, internal_, inbox_;
-  Grants grants_;
   ServerConfig config_;
   std::unique_ptr<Server> server_;
   json::Parser parser_;
@@ -275,6 +308,8 @@ TEST_F(ServerTest, UnknownPathsAndMethods) {
   ExpectError(Get("/api/collections//objects/"), 404);
   ExpectError(Get("/api/collections/" + shared_.id + "/objects/x/y/z/"), 404);
   ExpectError(Get("/api/status/2d086da7-4bdc-4f91-900e-d77486753710/"), 404);
+  ExpectError(Get("/API/"), 404, "API");
+  ExpectError(Get("/taxii2/x/"), 404);
   Request put;
   put.method = "PUT";
   put.target = "/api/collections/";
@@ -282,6 +317,150 @@ TEST_F(ServerTest, UnknownPathsAndMethods) {
   const Response r = server_->Handle(put);
   ExpectError(r, 405);
   EXPECT_EQ(r.header("Allow"), "GET");
+}
+
+TEST_F(ServerTest, PostStoresEachObjectAndReportsAStatus) {
+  Put({IndicatorJson(5, 1)}, inbox_.id);
+  const std::string body = "{\"objects\":[" + IndicatorJson(1, 1) + "," + IndicatorJson(2, 1) +
+                           "," + IndicatorJson(5, 1) +  // already stored: a success
+                           R"(,{"type":"indicator","id":"indicator--bad"},42)" + "]}";
+  const Response r = Send("POST", ObjectsUrl(inbox_), body);
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_NE(r.body.find(R"("status":"complete")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("total_count":5,"success_count":3)"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("failure_count":2)"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("objects[3]"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("objects[4]"), std::string::npos) << r.body;
+  // The status can be read back by its poster only.
+  const std::string id = Member(r.body, "id");
+  ASSERT_FALSE(id.empty());
+  const Response again = Get("/api/status/" + id + "/");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, r.body);
+  ExpectError(Get("/api/status/" + id + "/", "de-node"), 404);
+  // The objects are in the collection, each with its own date_added, from the partner.
+  Grant("de-node", inbox_.id, true, false);
+  const Response read = Get(ObjectsUrl(inbox_) + "?limit=1", "de-node");
+  EXPECT_NE(read.body.find(IndicatorId(5)), std::string::npos) << read.body;
+  const Response rest =
+      Get(ObjectsUrl(inbox_) + "?added_after=" + read.header("X-TAXII-Date-Added-Last"), "de-node");
+  EXPECT_NE(rest.body.find(IndicatorId(1)), std::string::npos) << rest.body;
+  EXPECT_NE(rest.body.find(IndicatorId(2)), std::string::npos) << rest.body;
+  EXPECT_NE(rest.header("X-TAXII-Date-Added-First"), rest.header("X-TAXII-Date-Added-Last"));
+  Result<store::Stats> stats = store_->GetStats();
+  ASSERT_TRUE(stats.ok());
+  // Versions per source: the two new ones, and the one it sent again (provenance is added).
+  EXPECT_EQ(stats->by_source["partner:us-node"], 3u);
+}
+
+TEST_F(ServerTest, PostIsCheckedBeforeAnythingIsStored) {
+  const std::string good = "{\"objects\":[" + IndicatorJson(1, 1) + "]}";
+  ExpectError(Send("POST", ObjectsUrl(shared_), good), 403);  // read-only
+  ExpectError(Send("POST", ObjectsUrl(internal_), good), 404);
+  ExpectError(Send("POST", ObjectsUrl(inbox_), good, std::nullopt), 401);
+  ExpectError(Send("POST", ObjectsUrl(inbox_), good, "us-node", "application/json"), 415);
+  ExpectError(Send("POST", ObjectsUrl(inbox_), good, "us-node", ""), 415);
+  for (const std::string& bad :
+       {std::string("[") + IndicatorJson(1, 1) + "]", std::string("{\"objects\":{}}"),
+        std::string("{\"more\":false}"), "{\"objects\":[" + IndicatorJson(1, 1),
+        std::string("not json"), good + good}) {
+    ExpectError(Send("POST", ObjectsUrl(inbox_), bad), 400);
+  }
+  config_.max_content_length = 100;
+  Server small(config_, store_.get(), &clock_);
+  Request r;
+  r.method = "POST";
+  r.target = ObjectsUrl(inbox_);
+  r.content_type = "application/taxii+json";
+  r.body = good;
+  r.partner = "us-node";
+  ExpectError(small.Handle(r), 413, "100");
+  // None of it was stored.
+  Result<store::Stats> stats = store_->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->versions, 0u);
+  // An empty envelope is a complete status with nothing in it.
+  const Response empty = Send("POST", ObjectsUrl(inbox_), R"({"objects":[]})");
+  EXPECT_EQ(empty.status, 202) << empty.body;
+  EXPECT_NE(empty.body.find(R"("total_count":0)"), std::string::npos) << empty.body;
+}
+
+TEST_F(ServerTest, DeleteRemovesFromTheCollectionOnly) {
+  Grant("us-node", shared_.id, true, true);
+  Put({IndicatorJson(1, 1), IndicatorJson(1, 2), IndicatorJson(2, 1)}, shared_.id);
+  Put({IndicatorJson(1, 1)}, internal_.id);
+  const std::string one = ObjectsUrl(shared_) + IndicatorId(1) + "/";
+  ExpectError(Send("DELETE", one + "?match[version]=bad", ""), 400, "match[version]");
+  ExpectError(Send("DELETE", one + "?limit=1", ""), 400, "limit");
+  const Response first = Send("DELETE", one + "?match[version]=first", "");
+  EXPECT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(Get(one + "versions/").body,
+            R"({"more":false,"versions":["2020-01-01T00:00:02.000Z"]})");
+  EXPECT_EQ(Send("DELETE", one, "").status, 200);
+  ExpectError(Get(one), 404);
+  ExpectError(Send("DELETE", one, ""), 404);
+  EXPECT_NE(Get(ObjectsUrl(shared_)).body.find(IndicatorId(2)), std::string::npos);
+  // Still stored, still in the other collection.
+  store::Query q;
+  q.collection = internal_.id;
+  q.ids = {IndicatorId(1)};
+  Result<store::Page> kept = store_->Find(q, 10);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->objects.size(), 1u);
+  // Read-only partners may not delete.
+  Grant("de-node", shared_.id, true, false);
+  ExpectError(Send("DELETE", ObjectsUrl(shared_) + IndicatorId(2) + "/", "", "de-node"), 403);
+  ExpectError(Send("PUT", one, ""), 405);
+}
+
+TEST_F(ServerTest, DeleteNeverTouchesOrRevealsTlpRed) {
+  Grant("us-node", shared_.id, true, true);
+  Put({IndicatorJson(1, 1, kTlpRed)}, shared_.id);
+  ExpectError(Send("DELETE", ObjectsUrl(shared_) + IndicatorId(1) + "/", ""), 404);
+  store::Query q;
+  q.collection = shared_.id;
+  Result<store::Page> kept = store_->Find(q, 10);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->objects.size(), 1u);
+}
+
+TEST_F(ServerTest, StatusesAreKeptForTheRetentionThenPurged) {
+  const Response r =
+      Send("POST", ObjectsUrl(inbox_), "{\"objects\":[" + IndicatorJson(1, 1) + "]}");
+  ASSERT_EQ(r.status, 202);
+  const std::string id = Member(r.body, "id");
+  clock_.AdvanceMicros(int64_t{24} * 3600 * 1'000'000);
+  EXPECT_EQ(Get("/api/status/" + id + "/").status, 200);
+  clock_.AdvanceMicros(int64_t{7} * 24 * 3600 * 1'000'000);
+  ASSERT_EQ(Send("POST", ObjectsUrl(inbox_), R"({"objects":[]})").status, 202);
+  ExpectError(Get("/api/status/" + id + "/"), 404);
+}
+
+TEST_F(ServerTest, ApiRootsEachServeTheirOwnCollections) {
+  store::ApiRoot trusted;
+  trusted.name = "five-eyes";
+  trusted.title = "Closer partners";
+  ASSERT_TRUE(store_->CreateApiRoot(trusted).ok());
+  store::Collection c;
+  c.alias = "fe-shared";
+  c.title = "FE";
+  c.api_root = "five-eyes";
+  c = *store_->CreateCollection(c);
+  Grant("us-node", c.id, true, false);
+  const Response d = Get("/taxii2/", std::nullopt);
+  EXPECT_NE(d.body.find("https://uk-node.example:8443/five-eyes/"), std::string::npos) << d.body;
+  EXPECT_NE(d.body.find(R"("default":"https://uk-node.example:8443/api/")"), std::string::npos);
+  const Response root = Get("/five-eyes/");
+  EXPECT_EQ(root.status, 200);
+  EXPECT_NE(root.body.find("Closer partners"), std::string::npos);
+  const Response list = Get("/five-eyes/collections/");
+  EXPECT_NE(list.body.find(c.id), std::string::npos);
+  EXPECT_EQ(list.body.find(shared_.id), std::string::npos) << list.body;
+  EXPECT_EQ(Get("/api/collections/").body.find(c.id), std::string::npos);
+  // A collection is reached only under its own root.
+  ExpectError(Get("/api/collections/" + c.id + "/"), 404);
+  ExpectError(Get("/five-eyes/collections/" + shared_.id + "/"), 404);
+  EXPECT_EQ(Get("/five-eyes/collections/fe-shared/objects/").status, 200);
 }
 
 }  // namespace
