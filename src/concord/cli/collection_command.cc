@@ -16,6 +16,8 @@ void WriteCollection(json::Writer& w, const store::Collection& c) {
   w.String(c.title);
   w.Key("description");
   w.String(c.description);
+  w.Key("api_root");
+  w.String(c.api_root);
   w.EndObject();
 }
 
@@ -28,8 +30,11 @@ int RunCollectionCreate(const DataDir& dir, const CollectionOptions& options,
     std::fprintf(stderr, "concord collection create: %s\n", store.status().message().c_str());
     return 2;
   }
-  store::Collection c{"", options.alias, options.title.empty() ? options.alias : options.title,
-                      options.description};
+  store::Collection c;
+  c.alias = options.alias;
+  c.title = options.title.empty() ? options.alias : options.title;
+  c.description = options.description;
+  if (!options.api_root.empty()) c.api_root = options.api_root;
   auto created = (*store)->CreateCollection(std::move(c));
   if (!created.ok()) {
     std::fprintf(stderr, "concord collection create: %s\n", created.status().message().c_str());
@@ -66,7 +71,8 @@ int RunCollectionList(const DataDir& dir, const OutputOptions& out, Clock* clock
     std::printf("%s\n", text.c_str());
   } else {
     for (const auto& c : *list) {
-      std::printf("%-20s %s  %s\n", c.alias.c_str(), c.id.c_str(), c.title.c_str());
+      std::printf("%-20s %s  /%s/  %s\n", c.alias.c_str(), c.id.c_str(), c.api_root.c_str(),
+                  c.title.c_str());
     }
   }
   return 0;

@@ -65,6 +65,7 @@ struct CollectionOptions {
   std::string alias;
   std::string title;
   std::string description;
+  std::string api_root;  // "" for the default root
 };
 int RunCollectionCreate(const DataDir& dir, const CollectionOptions& options,
                         const OutputOptions& out, Clock* clock);
@@ -117,5 +118,92 @@ struct WarningListAddOptions {
 int RunWarningListAdd(const DataDir& dir, const WarningListAddOptions& options,
                       const OutputOptions& out);
 int RunWarningListList(const DataDir& dir, const OutputOptions& out);
+
+// Administration of sharing (docs/taxii.md): API roots, partners, their tokens and rights.
+struct ApiRootOptions {
+  std::string name;
+  std::string title;
+  std::string description;
+};
+int RunApiRootCreate(const DataDir& dir, const ApiRootOptions& options, const OutputOptions& out,
+                     Clock* clock);
+int RunApiRootList(const DataDir& dir, const OutputOptions& out, Clock* clock);
+
+struct PartnerOptions {
+  std::string name;
+  std::string identity_id;  // "identity--..." or ""
+  std::string cert_file;    // a PEM client certificate that authenticates the partner, or ""
+};
+int RunPartnerAdd(const DataDir& dir, const PartnerOptions& options, const OutputOptions& out,
+                  Clock* clock);
+int RunPartnerList(const DataDir& dir, const OutputOptions& out, Clock* clock);
+
+// Tokens: issue prints the new token once (it is stored only as an Argon2id hash); rotate
+// revokes every token of the partner and issues a new one; revoke takes a token id.
+int RunTokenIssue(const DataDir& dir, const std::string& partner, const OutputOptions& out,
+                  Clock* clock);
+int RunTokenRotate(const DataDir& dir, const std::string& partner, const OutputOptions& out,
+                   Clock* clock);
+int RunTokenRevoke(const DataDir& dir, const std::string& token_id, const OutputOptions& out,
+                   Clock* clock);
+int RunTokenList(const DataDir& dir, const std::string& partner, const OutputOptions& out,
+                 Clock* clock);
+
+struct GrantOptions {
+  std::string partner;
+  std::string collection;  // id or alias
+  bool read = false;
+  bool write = false;  // neither: the grant is removed
+};
+int RunGrant(const DataDir& dir, const GrantOptions& options, const OutputOptions& out,
+             Clock* clock);
+int RunGrantList(const DataDir& dir, const OutputOptions& out, Clock* clock);
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8443";  // address:port, IPv6 as [::1]:8443
+  std::string cert_file;                  // default: <data dir>/tls/server.pem
+  std::string key_file;                   // default: <data dir>/tls/server.key
+  std::string client_ca_file;             // ask clients for certificates signed by this CA
+  bool plain_http = false;                // loopback only
+  std::string public_url;                 // default: derived from listen
+  int threads = 2;
+  uint64_t max_content_length = uint64_t{10} << 20;
+  size_t max_connections = 4096;
+  bool quiet = false;  // no access log
+};
+// Serves TAXII 2.1 until SIGINT or SIGTERM, then finishes requests in flight and exits 0.
+int RunServe(const DataDir& dir, const ServeOptions& options, const OutputOptions& out,
+             Clock* clock);
+
+struct TaxiiOptions {
+  std::string url;         // the server (origin or any URL on it)
+  std::string api_root;    // URL or path; default: discovery's default
+  std::string collection;  // remote collection id (pull, push)
+  std::string token_file;  // default: $CONCORD_TAXII_TOKEN
+  std::string user;        // HTTP Basic user; default bearer
+  std::string ca_file;
+  std::string client_cert_file;
+  std::string client_key_file;
+  // pull:
+  std::string into;         // local collection (id or alias, created when missing)
+  std::string partner;      // provenance name of pulled objects; default: the server's host
+  std::string added_after;  // start after this; default: where the last pull stopped
+  bool restart = false;     // ignore where the last pull stopped
+  size_t limit = 1000;      // objects per page
+  std::vector<std::string> types;
+  // push:
+  std::string from;  // local collection (id or alias) to push; "" for the whole store
+};
+int RunTaxiiDiscover(const DataDir& dir, const TaxiiOptions& options, const OutputOptions& out,
+                     Clock* clock);
+int RunTaxiiCollections(const DataDir& dir, const TaxiiOptions& options, const OutputOptions& out,
+                        Clock* clock);
+// Pages through a remote collection and imports what is valid into the store, resuming where the
+// last pull of the same server and collection stopped.
+int RunTaxiiPull(const DataDir& dir, const TaxiiOptions& options, const OutputOptions& out,
+                 Clock* clock);
+// Sends stored objects (never TLP:RED) to a remote collection.
+int RunTaxiiPush(const DataDir& dir, const TaxiiOptions& options, const OutputOptions& out,
+                 Clock* clock);
 
 }  // namespace concord::cli

@@ -86,7 +86,130 @@ int main(int argc, char** argv) {
   collection_create->add_option("alias", collection_options.alias, "Short unique name")->required();
   collection_create->add_option("--title", collection_options.title, "Title shown to partners");
   collection_create->add_option("--description", collection_options.description, "Description");
+  collection_create->add_option("--api-root", collection_options.api_root,
+                                "The API root it is served under (default: api)");
   CLI::App* collection_list = collection_cmd->add_subcommand("list", "List collections");
+
+  // Sharing administration (docs/taxii.md).
+  CLI::App* api_root_cmd = app.add_subcommand("api-root", "Manage TAXII API roots");
+  api_root_cmd->require_subcommand(1);
+  ApiRootOptions api_root_options;
+  CLI::App* api_root_create = api_root_cmd->add_subcommand("create", "Create an API root");
+  api_root_create->add_option("name", api_root_options.name, "Its URL path segment, e.g. trusted")
+      ->required();
+  api_root_create->add_option("--title", api_root_options.title, "Title shown to partners");
+  api_root_create->add_option("--description", api_root_options.description, "Description");
+  CLI::App* api_root_list = api_root_cmd->add_subcommand("list", "List API roots");
+
+  CLI::App* partner_cmd = app.add_subcommand("partner", "Manage the partners that use TAXII");
+  partner_cmd->require_subcommand(1);
+  PartnerOptions partner_options;
+  CLI::App* partner_add = partner_cmd->add_subcommand("add", "Add a partner");
+  partner_add->add_option("name", partner_options.name, "Short unique name, e.g. us-node")
+      ->required();
+  partner_add->add_option("--identity", partner_options.identity_id,
+                          "Its STIX identity id (identity--...)");
+  partner_add->add_option("--cert", partner_options.cert_file,
+                          "A PEM client certificate that authenticates it");
+  CLI::App* partner_list = partner_cmd->add_subcommand("list", "List partners");
+
+  CLI::App* token_cmd = app.add_subcommand("token", "Issue, rotate, revoke and list TAXII tokens");
+  token_cmd->require_subcommand(1);
+  std::string token_partner, token_id;
+  CLI::App* token_issue =
+      token_cmd->add_subcommand("issue", "Issue a token for a partner (shown once)");
+  token_issue->add_option("partner", token_partner, "The partner")->required();
+  CLI::App* token_rotate =
+      token_cmd->add_subcommand("rotate", "Revoke every token of a partner and issue a new one");
+  token_rotate->add_option("partner", token_partner, "The partner")->required();
+  CLI::App* token_revoke = token_cmd->add_subcommand("revoke", "Revoke one token by its id");
+  token_revoke->add_option("token-id", token_id, "The token id (16 hex digits)")->required();
+  CLI::App* token_list = token_cmd->add_subcommand("list", "List a partner's tokens");
+  token_list->add_option("partner", token_partner, "The partner")->required();
+
+  GrantOptions grant_options;
+  CLI::App* grant_cmd = app.add_subcommand(
+      "grant", "Set what a partner may do with a collection (neither flag: nothing)");
+  grant_cmd->add_option("partner", grant_options.partner, "The partner");
+  grant_cmd->add_option("collection", grant_options.collection, "Collection id or alias");
+  grant_cmd->add_flag("--read", grant_options.read, "May read (GET objects, manifest)");
+  grant_cmd->add_flag("--write", grant_options.write, "May write (POST, DELETE)");
+  bool grant_list = false;
+  grant_cmd->add_flag("--list", grant_list, "List every grant instead");
+
+  ServeOptions serve_options;
+  CLI::App* serve_cmd =
+      app.add_subcommand("serve", "Serve TAXII 2.1 over HTTPS to partners until interrupted");
+  serve_cmd->add_option("--listen", serve_options.listen,
+                        "address:port (default 127.0.0.1:8443; IPv6 as [::1]:8443)");
+  serve_cmd->add_option("--cert", serve_options.cert_file,
+                        "PEM certificate chain (default: <data dir>/tls/server.pem)");
+  serve_cmd->add_option("--key", serve_options.key_file,
+                        "PEM private key (default: <data dir>/tls/server.key)");
+  serve_cmd->add_option("--client-ca", serve_options.client_ca_file,
+                        "Ask for client certificates signed by this CA (PEM)");
+  serve_cmd->add_flag("--plain-http", serve_options.plain_http,
+                      "No TLS (loopback addresses only; for trying it out)");
+  serve_cmd->add_option("--public-url", serve_options.public_url,
+                        "The URL partners reach this server at (default: from their Host header)");
+  serve_cmd->add_option("--threads", serve_options.threads, "I/O threads (default 2)")
+      ->check(CLI::Range(1, 64));
+  serve_cmd
+      ->add_option("--max-content-length", serve_options.max_content_length,
+                   "Largest request body in bytes (default 10 MiB)")
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30));
+  serve_cmd
+      ->add_option("--max-connections", serve_options.max_connections,
+                   "Connections open at once (default 4096)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  serve_cmd->add_flag("--quiet", serve_options.quiet, "No access log on standard error");
+
+  TaxiiOptions taxii_options;
+  CLI::App* taxii_cmd = app.add_subcommand("taxii", "Talk to a partner's TAXII 2.1 server");
+  taxii_cmd->require_subcommand(1);
+  const auto common = [&taxii_options](CLI::App* c) {
+    c->add_option("url", taxii_options.url, "The server, e.g. https://partner.example:8443")
+        ->required();
+    c->add_option("--api-root", taxii_options.api_root,
+                  "API root URL or path (default: the server's default)");
+    c->add_option("--token-file", taxii_options.token_file,
+                  "File holding the token (default: $CONCORD_TAXII_TOKEN)");
+    c->add_option("--user", taxii_options.user, "Send HTTP Basic with this user and the token");
+    c->add_option("--ca-file", taxii_options.ca_file,
+                  "Trust this CA (PEM) for the server's certificate (default: the system's)");
+    c->add_option("--client-cert", taxii_options.client_cert_file, "Client certificate (PEM)");
+    c->add_option("--client-key", taxii_options.client_key_file, "Client key (PEM)");
+  };
+  CLI::App* taxii_discover = taxii_cmd->add_subcommand("discover", "Show the server's API roots");
+  common(taxii_discover);
+  CLI::App* taxii_collections =
+      taxii_cmd->add_subcommand("collections", "List the collections this node may see");
+  common(taxii_collections);
+  CLI::App* taxii_pull = taxii_cmd->add_subcommand(
+      "pull", "Page through a collection and import it (resumes where the last pull stopped)");
+  common(taxii_pull);
+  taxii_pull->add_option("--collection", taxii_options.collection, "Remote collection id")
+      ->required();
+  taxii_pull->add_option("--into", taxii_options.into,
+                         "Local collection to add the objects to (created if missing)");
+  taxii_pull->add_option("--partner", taxii_options.partner,
+                         "Provenance name of the objects (default: the server's host)");
+  taxii_pull->add_option("--added-after", taxii_options.added_after,
+                         "Start after this date_added instead of where the last pull stopped");
+  taxii_pull->add_flag("--restart", taxii_options.restart, "Start from the beginning");
+  taxii_pull->add_option("--limit", taxii_options.limit, "Objects per page (default 1000)")
+      ->check(CLI::Range(size_t{1}, size_t{10000}));
+  taxii_pull->add_option("--type", taxii_options.types, "Only objects of this type (repeatable)");
+  CLI::App* taxii_push = taxii_cmd->add_subcommand(
+      "push", "Send stored objects (latest versions, never TLP:RED) to a remote collection");
+  common(taxii_push);
+  taxii_push->add_option("--collection", taxii_options.collection, "Remote collection id")
+      ->required();
+  taxii_push->add_option("--from", taxii_options.from,
+                         "Only objects of this local collection (id or alias)");
+  taxii_push->add_option("--type", taxii_options.types, "Only objects of this type (repeatable)");
+  taxii_push->add_option("--added-after", taxii_options.added_after,
+                         "Only versions added after this RFC 3339 time");
 
   CLI::App* pattern_cmd = app.add_subcommand("pattern", "Check and evaluate STIX patterns");
   pattern_cmd->require_subcommand(1);
@@ -168,6 +291,27 @@ int main(int argc, char** argv) {
   if (*collection_create) return RunCollectionCreate(dir, collection_options, out, &clock);
   if (*collection_list) return RunCollectionList(dir, out, &clock);
   if (*scan_cmd) return RunScan(dir, scan_options, out, &clock);
+  if (*api_root_create) return RunApiRootCreate(dir, api_root_options, out, &clock);
+  if (*api_root_list) return RunApiRootList(dir, out, &clock);
+  if (*partner_add) return RunPartnerAdd(dir, partner_options, out, &clock);
+  if (*partner_list) return RunPartnerList(dir, out, &clock);
+  if (*token_issue) return RunTokenIssue(dir, token_partner, out, &clock);
+  if (*token_rotate) return RunTokenRotate(dir, token_partner, out, &clock);
+  if (*token_revoke) return RunTokenRevoke(dir, token_id, out, &clock);
+  if (*token_list) return RunTokenList(dir, token_partner, out, &clock);
+  if (*grant_cmd) {
+    if (grant_list) return RunGrantList(dir, out, &clock);
+    if (grant_options.partner.empty() || grant_options.collection.empty()) {
+      std::fprintf(stderr, "concord grant: give a partner and a collection, or --list\n");
+      return 2;
+    }
+    return RunGrant(dir, grant_options, out, &clock);
+  }
+  if (*serve_cmd) return RunServe(dir, serve_options, out, &clock);
+  if (*taxii_discover) return RunTaxiiDiscover(dir, taxii_options, out, &clock);
+  if (*taxii_collections) return RunTaxiiCollections(dir, taxii_options, out, &clock);
+  if (*taxii_pull) return RunTaxiiPull(dir, taxii_options, out, &clock);
+  if (*taxii_push) return RunTaxiiPush(dir, taxii_options, out, &clock);
   if (*warninglist_add) return RunWarningListAdd(dir, warninglist_add_options, out);
   if (*warninglist_list) return RunWarningListList(dir, out);
   if (*pattern_check) {
