@@ -38,9 +38,9 @@ fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCONCORD_FUZZ=ON -DCONCORD_BUILD_BENCH=OFF >/dev/null
 	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz pattern_parser_fuzz \
-	  ingest_fuzz warning_list_fuzz taxii_query_fuzz
+	  ingest_fuzz warning_list_fuzz taxii_query_fuzz taxii_request_fuzz
 	mkdir -p $(BUILD)-fuzz/corpus/stix $(BUILD)-fuzz/corpus/pattern $(BUILD)-fuzz/corpus/ingest \
-	  $(BUILD)-fuzz/corpus/warninglists $(BUILD)-fuzz/corpus/taxii
+	  $(BUILD)-fuzz/corpus/warninglists $(BUILD)-fuzz/corpus/taxii $(BUILD)-fuzz/corpus/requests
 	grep -h '^pattern ' testdata/pattern/*.cases | sed 's/^pattern //' | \
 	  split -l 1 - $(BUILD)-fuzz/corpus/pattern/seed-
 	$(BUILD)-fuzz/fuzz/stix_reader_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/stix \
@@ -64,6 +64,8 @@ fuzz: deps
 	printf 'Application/TAXII+json; charset=utf-8; version="2.1"' \
 	  > $(BUILD)-fuzz/corpus/taxii/seed-content-type
 	$(BUILD)-fuzz/fuzz/taxii_query_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/taxii
+	cp testdata/taxii/requests/* $(BUILD)-fuzz/corpus/requests/
+	$(BUILD)-fuzz/fuzz/taxii_request_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/requests
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
