@@ -8,6 +8,7 @@ packages=(
   libsimdjson-dev libsqlite3-dev sqlite3 zlib1g-dev libssl-dev libfmt-dev libcli11-dev
   libre2-dev libicu-dev
   libboost-dev libsodium-dev   # HTTPS (Asio/Beast), Argon2id
+  openssl                      # the TAXII end-to-end test makes its certificate as docs/taxii.md says
   wrk                          # the TAXII load benchmark's cross-check
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev   # sanitizer and fuzzer runtimes for CI
