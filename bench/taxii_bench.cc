@@ -237,8 +237,8 @@ int main(int argc, char** argv) {
         }
         std::mt19937_64 rng(t);
         std::uniform_int_distribution<int64_t> place(from_us, to_us);
-        const concord::net::Headers headers = {
-            {"Accept", "application/taxii+json;version=2.1"}, {"Authorization", auth}};
+        const concord::net::Headers headers = {{"Accept", "application/taxii+json;version=2.1"},
+                                               {"Authorization", auth}};
         while (!stop.load(std::memory_order_relaxed)) {
           const std::string target =
               objects_path + "?limit=100&added_after=" +

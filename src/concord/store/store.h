@@ -44,7 +44,7 @@ struct Collection {
 
 // A partner node or organisation that talks to this node over TAXII.
 struct Partner {
-  std::string name;  // short, unique, what administrators type: 1-64 of [A-Za-z0-9._-]
+  std::string name;         // short, unique, what administrators type: 1-64 of [A-Za-z0-9._-]
   std::string identity_id;  // its STIX identity ("identity--..."), "" when not known
   // SHA-256 of the DER client certificate that authenticates it, 64 lowercase hex digits; ""
   // for none. Unique among partners.
@@ -77,8 +77,8 @@ struct Grant {
 // A TAXII status resource (the outcome of one POST of objects), kept so that the partner who
 // posted can ask for it later.
 struct PostStatus {
-  std::string id;       // a UUID
-  std::string partner;  // who posted; nobody else may read it
+  std::string id;          // a UUID
+  std::string partner;     // who posted; nobody else may read it
   int64_t request_us = 0;  // when the POST arrived, microseconds since the epoch
   std::string json;        // the status resource exactly as TAXII writes it
 };
