@@ -1,16 +1,13 @@
 // Administration of sharing: API roots, partners, tokens and grants. Each command opens the store,
 // does one thing, and says what it did; docs/taxii.md walks through them.
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include <cstdio>
 #include <memory>
 
 #include "concord/base/ascii.h"
 #include "concord/cli/commands.h"
 #include "concord/json/writer.h"
+#include "concord/net/certificate.h"
 #include "concord/taxii/auth.h"
 
 namespace concord::cli {
@@ -37,27 +34,6 @@ void PrintJson(const std::function<void(json::Writer&)>& write) {
   json::Writer w(&text);
   write(w);
   std::printf("%s\n", text.c_str());
-}
-
-// The SHA-256 of the DER encoding of the first certificate in a PEM file, as lowercase hex.
-Result<std::string> CertificateSha256(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return IoError("cannot open " + path);
-  std::unique_ptr<X509, void (*)(X509*)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr),
-                                              &X509_free);
-  if (!cert) return InvalidArgument(path + " holds no PEM certificate");
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (X509_digest(cert.get(), EVP_sha256(), digest, &length) != 1 || length != 32) {
-    return Internal("could not hash the certificate in " + path);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
 }
 
 int Issue(store::Store& store, const std::string& partner, const OutputOptions& out, Clock* clock,
@@ -152,7 +128,7 @@ int RunPartnerAdd(const DataDir& dir, const PartnerOptions& options, const Outpu
   partner.name = options.name;
   partner.identity_id = options.identity_id;
   if (!options.cert_file.empty()) {
-    Result<std::string> sha = CertificateSha256(options.cert_file);
+    Result<std::string> sha = net::PemCertificateSha256(options.cert_file);
     if (!sha.ok()) return Fail(name, sha.status());
     partner.cert_sha256 = *sha;
   }

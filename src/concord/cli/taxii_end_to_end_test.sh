@@ -50,6 +50,12 @@ mkdir -p "$tmp/uk/tls"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
   -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
   -keyout "$tmp/uk/tls/server.key" -out "$tmp/uk/tls/server.pem" 2>/dev/null
+# A partner authenticated by a client certificate: mapped by its SHA-256, as openssl prints it.
+uk partner add cert-node --cert "$tmp/uk/tls/server.pem" >/dev/null
+fingerprint=$(openssl x509 -in "$tmp/uk/tls/server.pem" -noout -fingerprint -sha256 |
+  cut -d= -f2 | tr -d : | tr 'A-F' 'a-f')
+check "certificate fingerprint recorded" contains "$(uk partner list)" "cert $fingerprint"
+check "not a certificate refused" test "$(status_of uk partner add key-node --cert "$tmp/uk/tls/server.key")" = 1
 check "plain http refused off loopback" \
   test "$(status_of uk serve --plain-http --listen 0.0.0.0:0)" = 2
 # Started directly (not through the uk function) so that $! is the server itself.

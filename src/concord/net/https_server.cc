@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "concord/base/ascii.h"
-#include "concord/base/hash.h"
+#include "concord/net/certificate.h"
 
 namespace concord::net {
 namespace {
@@ -108,13 +108,7 @@ std::string VerifiedPeerFingerprint(SSL* ssl) {
   if (SSL_get_verify_result(ssl) != X509_V_OK) return "";
   X509* cert = SSL_get1_peer_certificate(ssl);
   if (cert == nullptr) return "";
-  std::string out;
-  const int n = i2d_X509(cert, nullptr);
-  if (n > 0) {
-    std::string der(static_cast<size_t>(n), '\0');
-    auto* p = reinterpret_cast<unsigned char*>(der.data());
-    if (i2d_X509(cert, &p) == n) out = HexEncode(Sha256(der));
-  }
+  std::string out = CertificateSha256(cert);
   X509_free(cert);
   return out;
 }

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "concord/base/hash.h"
+#include "concord/net/certificate.h"
 
 namespace concord::net {
 namespace {
@@ -165,15 +165,6 @@ Status WriteKey(const std::string& path, EVP_PKEY* key) {
   return Status::Ok();
 }
 
-Result<std::string> DerSha256Hex(X509* cert) {
-  const int n = i2d_X509(cert, nullptr);
-  if (n <= 0) return OpenSslFailure("i2d_X509");
-  std::string der(static_cast<size_t>(n), '\0');
-  auto* p = reinterpret_cast<unsigned char*>(der.data());
-  if (i2d_X509(cert, &p) != n) return OpenSslFailure("i2d_X509");
-  return HexEncode(Sha256(der));
-}
-
 // A leaf certificate and its key signed by the CA, written to `cert_path` and `key_path`.
 Result<CertPtr> WriteLeaf(const CertSpec& spec, X509* ca, EVP_PKEY* ca_key,
                           const std::string& cert_path, const std::string& key_path) {
@@ -223,7 +214,8 @@ Result<TestCerts> MakeTestCerts(const std::string& dir) {
                                  .subject_alt_names = "",
                                  .extended_key_usage = "clientAuth"},
                                 ca.get(), ca_key.get(), out.client_cert_file, out.client_key_file));
-  CONCORD_ASSIGN_OR_RETURN(out.client_cert_sha256, DerSha256Hex(client.get()));
+  out.client_cert_sha256 = CertificateSha256(client.get());
+  if (out.client_cert_sha256.empty()) return OpenSslFailure("i2d_X509");
   CONCORD_ASSIGN_OR_RETURN(
       CertPtr wrong_name,
       WriteLeaf({.common_name = "wrong.invalid",
