@@ -36,6 +36,17 @@ void PrintJson(const std::function<void(json::Writer&)>& write) {
   std::printf("%s\n", text.c_str());
 }
 
+void WritePartner(json::Writer& w, const store::Partner& p) {
+  w.BeginObject();
+  w.Key("name");
+  w.String(p.name);
+  w.Key("identity_id");
+  w.String(p.identity_id);
+  w.Key("cert_sha256");
+  w.String(p.cert_sha256);
+  w.EndObject();
+}
+
 int Issue(store::Store& store, const std::string& partner, const OutputOptions& out, Clock* clock,
           const char* name) {
   if (auto found = store.FindPartner(partner); !found.ok()) return Fail(name, found.status());
@@ -137,16 +148,7 @@ int RunPartnerAdd(const DataDir& dir, const PartnerOptions& options, const Outpu
   Result<store::Partner> created = store->CreatePartner(partner);
   if (!created.ok()) return Fail(name, created.status());
   if (out.json) {
-    PrintJson([&](json::Writer& w) {
-      w.BeginObject();
-      w.Key("name");
-      w.String(created->name);
-      w.Key("identity_id");
-      w.String(created->identity_id);
-      w.Key("cert_sha256");
-      w.String(created->cert_sha256);
-      w.EndObject();
-    });
+    PrintJson([&](json::Writer& w) { WritePartner(w, *created); });
   } else {
     std::printf("added partner %s%s\n", created->name.c_str(),
                 created->cert_sha256.empty()
@@ -165,16 +167,7 @@ int RunPartnerList(const DataDir& dir, const OutputOptions& out, Clock* clock) {
   if (out.json) {
     PrintJson([&](json::Writer& w) {
       w.BeginArray();
-      for (const store::Partner& p : *partners) {
-        w.BeginObject();
-        w.Key("name");
-        w.String(p.name);
-        w.Key("identity_id");
-        w.String(p.identity_id);
-        w.Key("cert_sha256");
-        w.String(p.cert_sha256);
-        w.EndObject();
-      }
+      for (const store::Partner& p : *partners) WritePartner(w, p);
       w.EndArray();
     });
   } else {
