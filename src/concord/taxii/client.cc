@@ -159,7 +159,7 @@ class Client::Impl {
   }
 
   // Parses a response body that must be a JSON object.
-  Result<json::Element> ParseObject(const std::string& target, const std::string& body) {
+  Result<json::Element> ParseObject(const std::string& target, std::string_view body) {
     Result<json::Element> parsed = parser_.Parse(body);
     if (!parsed.ok()) return parsed.status().WithPrefix("the answer to GET " + target);
     if (!parsed->is_object()) {
@@ -267,29 +267,22 @@ Result<ObjectPage> Client::GetObjects(std::string_view api_root, std::string_vie
   for (;;) {
     CONCORD_ASSIGN_OR_RETURN(std::optional<json::Piece> piece, splitter.Next());
     if (!piece) break;
-    if (envelope || piece->kind == json::Piece::Kind::kValue ||
-        (piece->kind == json::Piece::Kind::kElement && !piece->path.starts_with("objects["))) {
-      // A top-level object without an "objects" array is an envelope with no objects.
-      if (piece->kind == json::Piece::Kind::kValue && !envelope) {
-        CONCORD_ASSIGN_OR_RETURN(json::Element e,
-                                 impl_->ParseObject(target, std::string(piece->text)));
-        bool more = false;
-        if (e["more"].get_bool().get(more) == simdjson::SUCCESS) page.more = more;
-        page.next = StringMember(e, "next");
-        envelope = true;
-        continue;
+    const bool object =
+        piece->kind == json::Piece::Kind::kElement && piece->path.starts_with("objects[");
+    if (!object) {
+      // The envelope: after its objects, or alone (a kValue) when it has no "objects" array.
+      if (envelope || piece->kind == json::Piece::Kind::kElement) {
+        return InvalidArgument("the answer to GET " + target + " is not a TAXII envelope");
       }
-      return InvalidArgument("the answer to GET " + target + " is not a TAXII envelope");
-    }
-    if (piece->kind == json::Piece::Kind::kEnvelope) {
-      CONCORD_ASSIGN_OR_RETURN(json::Element e,
-                               impl_->ParseObject(target, std::string(piece->text)));
+      CONCORD_ASSIGN_OR_RETURN(json::Element e, impl_->ParseObject(target, piece->text));
       bool more = false;
       if (e["more"].get_bool().get(more) == simdjson::SUCCESS) page.more = more;
       page.next = StringMember(e, "next");
       envelope = true;
       continue;
     }
+    if (envelope)
+      return InvalidArgument("the answer to GET " + target + " is not a TAXII envelope");
     if (!piece->error.ok()) return piece->error.WithPrefix("GET " + target + " " + piece->path);
     page.objects.emplace_back(piece->text);
   }
