@@ -59,6 +59,27 @@ bool Is(std::string_view key, const char (&literal)[N]) {
   return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
 }
 
+// A member of a sub-object that an adapter reads into a Field, by name (a literal, so that
+// the comparison is as cheap as Is()).
+template <size_t N>
+struct Wanted {
+  const char (&name)[N];
+  Field* field;
+};
+template <size_t N>
+Wanted(const char (&)[N], Field*) -> Wanted<N>;
+
+// Sets the Field of each wanted member present among the first kMaxMembers members of `object`
+// (a member given twice: the last one). Unrolled at compile time into one comparison chain.
+template <size_t... N>
+void PickMembers(json::ObjectView object, const Wanted<N>&... wanted) {
+  size_t members = 0;
+  for (auto [key, value] : object) {
+    if (++members > kMaxMembers) break;
+    (void)((Is(key, wanted.name) && (wanted.field->Set(value), true)) || ...);
+  }
+}
+
 // The start of `value` as JSON, for messages: at most ~40 bytes, cut at a character boundary.
 std::string Preview(json::Element value) {
   std::string text = simdjson::minify(value);
@@ -527,35 +548,12 @@ Status MapHttp(const Field& f, Ref server, std::optional<int64_t> server_port,
   CONCORD_RETURN_IF_ERROR(ReadObject(f, "http", &http));
   Field hostname, url, method, protocol, user_agent, refer, xff, content_type, status, port,
       redirect, headers;
-  size_t members = 0;
-  for (auto [key, value] : http) {
-    if (++members > kMaxMembers) break;
-    if (Is(key, "hostname")) {
-      hostname.Set(value);
-    } else if (Is(key, "url")) {
-      url.Set(value);
-    } else if (Is(key, "http_method")) {
-      method.Set(value);
-    } else if (Is(key, "protocol")) {
-      protocol.Set(value);
-    } else if (Is(key, "http_user_agent")) {
-      user_agent.Set(value);
-    } else if (Is(key, "http_refer")) {
-      refer.Set(value);
-    } else if (Is(key, "xff")) {
-      xff.Set(value);
-    } else if (Is(key, "http_content_type")) {
-      content_type.Set(value);
-    } else if (Is(key, "status")) {
-      status.Set(value);
-    } else if (Is(key, "http_port")) {
-      port.Set(value);
-    } else if (Is(key, "redirect")) {
-      redirect.Set(value);
-    } else if (Is(key, "request_headers")) {
-      headers.Set(value);
-    }
-  }
+  PickMembers(http, Wanted{"hostname", &hostname}, Wanted{"url", &url},
+              Wanted{"http_method", &method}, Wanted{"protocol", &protocol},
+              Wanted{"http_user_agent", &user_agent}, Wanted{"http_refer", &refer},
+              Wanted{"xff", &xff}, Wanted{"http_content_type", &content_type},
+              Wanted{"status", &status}, Wanted{"http_port", &port}, Wanted{"redirect", &redirect},
+              Wanted{"request_headers", &headers});
   std::string_view host, uri, method_text, version_text, redirect_text;
   std::optional<int64_t> host_port;
   CONCORD_RETURN_IF_ERROR(ReadString(hostname, "http.hostname", &host));
@@ -656,35 +654,11 @@ Status MapTls(const Field& f, ObservationBuilder* b, TlsSummary* out) {
   CONCORD_RETURN_IF_ERROR(ReadObject(f, "tls", &tls));
   Field sni, version, subject, issuer, serial, fingerprint, notbefore, notafter, sans, ja3, ja3s,
       ja4;
-  size_t members = 0;
-  for (auto [key, value] : tls) {
-    if (++members > kMaxMembers) break;
-    if (Is(key, "sni")) {
-      sni.Set(value);
-    } else if (Is(key, "version")) {
-      version.Set(value);
-    } else if (Is(key, "subject")) {
-      subject.Set(value);
-    } else if (Is(key, "issuerdn")) {
-      issuer.Set(value);
-    } else if (Is(key, "serial")) {
-      serial.Set(value);
-    } else if (Is(key, "fingerprint")) {
-      fingerprint.Set(value);
-    } else if (Is(key, "notbefore")) {
-      notbefore.Set(value);
-    } else if (Is(key, "notafter")) {
-      notafter.Set(value);
-    } else if (Is(key, "subjectaltname")) {
-      sans.Set(value);
-    } else if (Is(key, "ja3")) {
-      ja3.Set(value);
-    } else if (Is(key, "ja3s")) {
-      ja3s.Set(value);
-    } else if (Is(key, "ja4")) {
-      ja4.Set(value);
-    }
-  }
+  PickMembers(tls, Wanted{"sni", &sni}, Wanted{"version", &version}, Wanted{"subject", &subject},
+              Wanted{"issuerdn", &issuer}, Wanted{"serial", &serial},
+              Wanted{"fingerprint", &fingerprint}, Wanted{"notbefore", &notbefore},
+              Wanted{"notafter", &notafter}, Wanted{"subjectaltname", &sans}, Wanted{"ja3", &ja3},
+              Wanted{"ja3s", &ja3s}, Wanted{"ja4", &ja4});
   std::string_view subject_text, issuer_text, serial_text, fingerprint_text;
   std::optional<Timestamp> not_before, not_after;
   CONCORD_RETURN_IF_ERROR(ReadString(sni, "tls.sni", &out->server_name));
@@ -745,21 +719,8 @@ Status MapQuic(const Field& f, ObservationBuilder* b, TlsSummary* out) {
   json::ObjectView quic;
   CONCORD_RETURN_IF_ERROR(ReadObject(f, "quic", &quic));
   Field sni, version, ua, ja3, ja4;
-  size_t members = 0;
-  for (auto [key, value] : quic) {
-    if (++members > kMaxMembers) break;
-    if (Is(key, "sni")) {
-      sni.Set(value);
-    } else if (Is(key, "version")) {
-      version.Set(value);
-    } else if (Is(key, "ua")) {
-      ua.Set(value);
-    } else if (Is(key, "ja3")) {
-      ja3.Set(value);
-    } else if (Is(key, "ja4")) {
-      ja4.Set(value);
-    }
-  }
+  PickMembers(quic, Wanted{"sni", &sni}, Wanted{"version", &version}, Wanted{"ua", &ua},
+              Wanted{"ja3", &ja3}, Wanted{"ja4", &ja4});
   TlsSummary quic_summary;
   CONCORD_RETURN_IF_ERROR(ReadString(sni, "quic.sni", &quic_summary.server_name));
   CONCORD_RETURN_IF_ERROR(ReadString(ua, "quic.ua", &quic_summary.user_agent));
@@ -805,27 +766,9 @@ Status MapFile(json::Element record, const FileFieldNames& names, ObservationBui
     return WrongType(names.record, "an object", record);
   }
   Field filename, md5, sha1, sha256, sha512, size, magic, state;
-  size_t members = 0;
-  for (auto [key, value] : file) {
-    if (++members > kMaxMembers) break;
-    if (Is(key, "filename")) {
-      filename.Set(value);
-    } else if (Is(key, "md5")) {
-      md5.Set(value);
-    } else if (Is(key, "sha1")) {
-      sha1.Set(value);
-    } else if (Is(key, "sha256")) {
-      sha256.Set(value);
-    } else if (Is(key, "sha512")) {
-      sha512.Set(value);
-    } else if (Is(key, "size")) {
-      size.Set(value);
-    } else if (Is(key, "magic")) {
-      magic.Set(value);
-    } else if (Is(key, "state")) {
-      state.Set(value);
-    }
-  }
+  PickMembers(file, Wanted{"filename", &filename}, Wanted{"md5", &md5}, Wanted{"sha1", &sha1},
+              Wanted{"sha256", &sha256}, Wanted{"sha512", &sha512}, Wanted{"size", &size},
+              Wanted{"magic", &magic}, Wanted{"state", &state});
   std::string_view name, md5_text, sha1_text, sha256_text, sha512_text, magic_text, state_text;
   std::optional<int64_t> bytes;
   CONCORD_RETURN_IF_ERROR(ReadString(filename, names.filename, &name));
@@ -883,17 +826,7 @@ Status MapMail(const Field& smtp_field, const Field& email_field, bool attachmen
     json::ObjectView smtp;
     CONCORD_RETURN_IF_ERROR(ReadObject(smtp_field, "smtp", &smtp));
     Field helo, from, rcpt;
-    size_t members = 0;
-    for (auto [key, value] : smtp) {
-      if (++members > kMaxMembers) break;
-      if (Is(key, "helo")) {
-        helo.Set(value);
-      } else if (Is(key, "mail_from")) {
-        from.Set(value);
-      } else if (Is(key, "rcpt_to")) {
-        rcpt.Set(value);
-      }
-    }
+    PickMembers(smtp, Wanted{"helo", &helo}, Wanted{"mail_from", &from}, Wanted{"rcpt_to", &rcpt});
     std::string_view helo_text, from_text;
     CONCORD_RETURN_IF_ERROR(ReadString(helo, "smtp.helo", &helo_text));
     CONCORD_RETURN_IF_ERROR(ReadString(from, "smtp.mail_from", &from_text));
@@ -911,33 +844,11 @@ Status MapMail(const Field& smtp_field, const Field& email_field, bool attachmen
     json::ObjectView email;
     CONCORD_RETURN_IF_ERROR(ReadObject(email_field, "email", &email));
     Field from, to, cc, bcc, reply_to, subject, date, message_id, originating, attachment, url;
-    size_t members = 0;
-    for (auto [key, value] : email) {
-      if (++members > kMaxMembers) break;
-      if (Is(key, "from")) {
-        from.Set(value);
-      } else if (Is(key, "to")) {
-        to.Set(value);
-      } else if (Is(key, "cc")) {
-        cc.Set(value);
-      } else if (Is(key, "bcc")) {
-        bcc.Set(value);
-      } else if (Is(key, "reply_to")) {
-        reply_to.Set(value);
-      } else if (Is(key, "subject")) {
-        subject.Set(value);
-      } else if (Is(key, "date")) {
-        date.Set(value);
-      } else if (Is(key, "message_id")) {
-        message_id.Set(value);
-      } else if (Is(key, "x_originating_ip")) {
-        originating.Set(value);
-      } else if (Is(key, "attachment")) {
-        attachment.Set(value);
-      } else if (Is(key, "url")) {
-        url.Set(value);
-      }
-    }
+    PickMembers(email, Wanted{"from", &from}, Wanted{"to", &to}, Wanted{"cc", &cc},
+                Wanted{"bcc", &bcc}, Wanted{"reply_to", &reply_to}, Wanted{"subject", &subject},
+                Wanted{"date", &date}, Wanted{"message_id", &message_id},
+                Wanted{"x_originating_ip", &originating}, Wanted{"attachment", &attachment},
+                Wanted{"url", &url});
     std::string_view originating_text;
     CONCORD_RETURN_IF_ERROR(ReadString(subject, "email.subject", &subject_text));
     CONCORD_RETURN_IF_ERROR(ReadString(date, "email.date", &date_text));
@@ -1069,31 +980,11 @@ Status ReadFlow(const Field& f, FlowRecord* out) {
   CONCORD_RETURN_IF_ERROR(ReadObject(f, "flow", &flow));
   Field pkts_toserver, pkts_toclient, bytes_toserver, bytes_toclient, start, end, src_ip, dest_ip,
       src_port, dest_port;
-  size_t members = 0;
-  for (auto [key, value] : flow) {
-    if (++members > kMaxMembers) break;
-    if (Is(key, "pkts_toserver")) {
-      pkts_toserver.Set(value);
-    } else if (Is(key, "pkts_toclient")) {
-      pkts_toclient.Set(value);
-    } else if (Is(key, "bytes_toserver")) {
-      bytes_toserver.Set(value);
-    } else if (Is(key, "bytes_toclient")) {
-      bytes_toclient.Set(value);
-    } else if (Is(key, "start")) {
-      start.Set(value);
-    } else if (Is(key, "end")) {
-      end.Set(value);
-    } else if (Is(key, "src_ip")) {
-      src_ip.Set(value);
-    } else if (Is(key, "dest_ip")) {
-      dest_ip.Set(value);
-    } else if (Is(key, "src_port")) {
-      src_port.Set(value);
-    } else if (Is(key, "dest_port")) {
-      dest_port.Set(value);
-    }
-  }
+  PickMembers(flow, Wanted{"pkts_toserver", &pkts_toserver},
+              Wanted{"pkts_toclient", &pkts_toclient}, Wanted{"bytes_toserver", &bytes_toserver},
+              Wanted{"bytes_toclient", &bytes_toclient}, Wanted{"start", &start},
+              Wanted{"end", &end}, Wanted{"src_ip", &src_ip}, Wanted{"dest_ip", &dest_ip},
+              Wanted{"src_port", &src_port}, Wanted{"dest_port", &dest_port});
   CONCORD_RETURN_IF_ERROR(ReadCount(pkts_toserver, "flow.pkts_toserver", &out->pkts_toserver));
   CONCORD_RETURN_IF_ERROR(ReadCount(pkts_toclient, "flow.pkts_toclient", &out->pkts_toclient));
   CONCORD_RETURN_IF_ERROR(ReadCount(bytes_toserver, "flow.bytes_toserver", &out->bytes_toserver));
@@ -1112,19 +1003,8 @@ Status ReadNetflow(const Field& f, FlowRecord* out) {
   json::ObjectView netflow;
   CONCORD_RETURN_IF_ERROR(ReadObject(f, "netflow", &netflow));
   Field pkts, bytes, start, end;
-  size_t members = 0;
-  for (auto [key, value] : netflow) {
-    if (++members > kMaxMembers) break;
-    if (Is(key, "pkts")) {
-      pkts.Set(value);
-    } else if (Is(key, "bytes")) {
-      bytes.Set(value);
-    } else if (Is(key, "start")) {
-      start.Set(value);
-    } else if (Is(key, "end")) {
-      end.Set(value);
-    }
-  }
+  PickMembers(netflow, Wanted{"pkts", &pkts}, Wanted{"bytes", &bytes}, Wanted{"start", &start},
+              Wanted{"end", &end});
   CONCORD_RETURN_IF_ERROR(ReadCount(pkts, "netflow.pkts", &out->pkts_toserver));
   CONCORD_RETURN_IF_ERROR(ReadCount(bytes, "netflow.bytes", &out->bytes_toserver));
   CONCORD_RETURN_IF_ERROR(ReadTime(start, "netflow.start", &out->start));
@@ -1137,19 +1017,8 @@ Status ReadAlert(const Field& f, AlertSummary* out) {
   json::ObjectView alert;
   CONCORD_RETURN_IF_ERROR(ReadObject(f, "alert", &alert));
   Field signature, signature_id, category, severity;
-  size_t members = 0;
-  for (auto [key, value] : alert) {
-    if (++members > kMaxMembers) break;
-    if (Is(key, "signature")) {
-      signature.Set(value);
-    } else if (Is(key, "signature_id")) {
-      signature_id.Set(value);
-    } else if (Is(key, "category")) {
-      category.Set(value);
-    } else if (Is(key, "severity")) {
-      severity.Set(value);
-    }
-  }
+  PickMembers(alert, Wanted{"signature", &signature}, Wanted{"signature_id", &signature_id},
+              Wanted{"category", &category}, Wanted{"severity", &severity});
   CONCORD_RETURN_IF_ERROR(ReadString(signature, "alert.signature", &out->signature));
   CONCORD_RETURN_IF_ERROR(ReadString(category, "alert.category", &out->category));
   CONCORD_RETURN_IF_ERROR(
