@@ -7,21 +7,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export CONCORD_HOME="$tmp/node"
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $name" >&2
-  fi
-}
-contains() { grep -q -- "$2" <<<"$1"; }
-status_of() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+. "$src/src/concord/cli/end_to_end_lib.sh"
 objects_in_store() { "$concord" stats --json | grep -o '"versions":[0-9]*' | cut -d: -f2; }
 
 crew=$src/examples/ransomware-crew.json
@@ -205,5 +191,4 @@ check "bad warning list located" contains "$(cat "$tmp/err")" "line 4"
 # Usage errors exit 2.
 check "unknown command exits 2" test "$(status_of "$concord" frobnicate)" = 2
 
-echo "$passed passed, $failed failed"
-test "$failed" = 0
+finish

@@ -13,23 +13,9 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-[ -n "${KEEP_TMP:-}" ] && trap - EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $name" >&2
-  fi
-}
-contains() { grep -q -- "$2" <<<"$1"; }
+. "$src/src/concord/cli/end_to_end_lib.sh"
 uk() { "$concord" --data-dir "$tmp/uk" --no-progress "$@"; }
 us() { "$concord" --data-dir "$tmp/us" --no-progress "$@"; }
-status_of() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
 
 # The UK node: a shared collection (the crew, two objects of it TLP:RED), an inbox, a partner.
 uk collection create shared --title "Shared with the US" >/dev/null
@@ -124,5 +110,4 @@ server=""
 check "serve exits 0 on SIGTERM" test "$code" = 0
 check "serve says it stopped" contains "$(cat "$tmp/serve.err")" "stopped"
 
-echo "$passed passed, $failed failed"
-test "$failed" = 0
+finish
