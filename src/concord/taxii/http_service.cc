@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "concord/taxii/query.h"
-#include "concord/taxii/resources.h"
 
 namespace concord::taxii {
 namespace {
@@ -89,17 +88,7 @@ net::HttpResponse HttpService::Handle(const net::HttpRequest& http) {
   }
   if (who.failed) {
     // Wrong credentials are refused outright (not served as anonymous), after the throttle.
-    Response denied;
-    denied.status = 401;
-    Error e;
-    e.http_status = 401;
-    e.title = std::string(ReasonPhrase(401));
-    e.description = "the credentials were not accepted";
-    denied.body = ErrorJson(e);
-    denied.headers.emplace_back(
-        "WWW-Authenticate",
-        "Bearer realm=\"" + config_.realm + "\", Basic realm=\"" + config_.realm + "\"");
-    out = ToHttp(std::move(denied));
+    out = ToHttp(Unauthorized(config_.realm, "the credentials were not accepted"));
     out.delay_ms = who.delay_ms;
     return out;
   }
@@ -109,14 +98,7 @@ net::HttpResponse HttpService::Handle(const net::HttpRequest& http) {
 }
 
 net::HttpResponse HttpService::TransportError(int status, std::string_view message) {
-  Error e;
-  e.http_status = status;
-  e.title = std::string(ReasonPhrase(status));
-  e.description = std::string(message);
-  Response r;
-  r.status = status;
-  r.body = ErrorJson(e);
-  return ToHttp(std::move(r));
+  return ToHttp(ErrorResponse(status, std::string(message)));
 }
 
 }  // namespace concord::taxii

@@ -26,11 +26,7 @@ Response Json(int status, std::string body) {
 }
 
 Response Fail(int status, std::string description, std::string error_code = "") {
-  Error e;
-  e.http_status = status;
-  e.description = std::move(description);
-  e.error_code = std::move(error_code);
-  return Json(status, ErrorJson(e));
+  return ErrorResponse(status, std::move(description), std::move(error_code));
 }
 
 // A store failure: 503 (with Retry-After) when the store is busy, 500 otherwise. The message
@@ -92,6 +88,21 @@ bool Segments(std::string_view path, std::vector<std::string_view>* out) {
 
 }  // namespace
 
+Response ErrorResponse(int status, std::string description, std::string error_code) {
+  Error e;
+  e.http_status = status;
+  e.description = std::move(description);
+  e.error_code = std::move(error_code);
+  return Json(status, ErrorJson(e));
+}
+
+Response Unauthorized(std::string_view realm, std::string description) {
+  Response r = ErrorResponse(401, std::move(description));
+  const std::string quoted = "realm=\"" + std::string(realm) + "\"";
+  r.headers.emplace_back("WWW-Authenticate", "Bearer " + quoted + ", Basic " + quoted);
+  return r;
+}
+
 std::string Response::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
     if (k == name) return v;
@@ -121,11 +132,7 @@ Response Server::Handle(const Request& r) {
     return Discovery(config_.public_url.empty() ? r.origin : config_.public_url);
   }
   if (!r.partner) {
-    Response denied = Fail(401, "credentials are required: a bearer token or HTTP Basic");
-    denied.headers.emplace_back(
-        "WWW-Authenticate",
-        "Bearer realm=\"" + config_.realm + "\", Basic realm=\"" + config_.realm + "\"");
-    return denied;
+    return Unauthorized(config_.realm, "credentials are required: a bearer token or HTTP Basic");
   }
   if (s.empty()) return Fail(404, "no such resource");
   Result<store::ApiRoot> root = store_->FindApiRoot(s[0]);

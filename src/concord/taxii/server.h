@@ -77,6 +77,11 @@ struct Response {
   std::string header(std::string_view name) const;
 };
 
+// A TAXII error response of `status` (http_status matching) that says what was wrong.
+Response ErrorResponse(int status, std::string description, std::string error_code = "");
+// A 401 whose WWW-Authenticate names the schemes Concord takes (Bearer, Basic) in `realm`.
+Response Unauthorized(std::string_view realm, std::string description);
+
 struct ServerConfig {
   // The absolute URL this server is reached at, without a trailing slash
   // ("https://uk-node.example:8443"): discovery lists API roots under it. When empty, under
