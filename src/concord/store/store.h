@@ -83,6 +83,24 @@ struct PostStatus {
   std::string json;        // the status resource exactly as TAXII writes it
 };
 
+// How far federation has got with one of a partner's collections, in one direction. Written by
+// the federation module after every attempt; read by `concord sync status`.
+struct SyncState {
+  std::string partner;     // Partner::name
+  std::string direction;   // "pull" (from the partner) or "push" (to it)
+  std::string collection;  // the partner's collection
+  // Where to resume. pull: the partner's X-TAXII-Date-Added-Last of the last page stored (RFC
+  // 3339), "" before the first; push: the local date_added (microseconds, decimal) of the last
+  // object sent, "" before the first.
+  std::string cursor;
+  int64_t last_attempt_us = 0;  // microseconds since the epoch; 0 for never
+  int64_t last_success_us = 0;
+  std::string last_error;  // what went wrong in the latest attempt; "" when it succeeded
+  uint64_t consecutive_failures = 0;
+  uint64_t objects = 0;   // objects stored (pull) or sent (push), in total
+  uint64_t rejected = 0;  // objects refused (invalid, not allowed), in total
+};
+
 // What Put did with an object.
 enum class PutOutcome {
   kAdded,      // a new version was stored
@@ -217,6 +235,11 @@ class Store {
   virtual Status RevokeCredential(std::string_view token_id) = 0;
   virtual Result<uint64_t> RevokeCredentials(std::string_view partner) = 0;
 
+  // Changes the identity and certificate of the existing partner named `partner.name`:
+  // NotFound when there is none, AlreadyExists when the certificate is another partner's,
+  // InvalidArgument for a malformed fingerprint.
+  virtual Status UpdatePartner(const Partner& partner) = 0;
+
   // Sets (replaces) `grant.partner`'s rights on `grant.collection_id`; rights with neither read
   // nor write remove the grant. NotFound for an unknown partner or collection. RightsOf is
   // {false, false} when nothing was granted (or the partner or collection is unknown).
@@ -230,6 +253,18 @@ class Store {
   virtual Status PutStatus(const PostStatus& status) = 0;
   virtual Result<PostStatus> GetStatus(std::string_view id) = 0;
   virtual Result<uint64_t> DeleteStatusesBefore(int64_t request_us) = 0;
+
+  // For each of `ids` that is held, every source that delivered any version of it (distinct,
+  // sorted by kind, then name). Ids not held are absent from the map.
+  virtual Result<std::map<std::string, std::vector<Provenance>>> SourcesOf(
+      const std::vector<std::string>& ids) = 0;
+
+  // Federation progress. PutSyncState replaces the state of the same (partner, direction,
+  // collection); GetSyncState: NotFound. ListSyncStates orders by partner, direction, collection.
+  virtual Status PutSyncState(const SyncState& state) = 0;
+  virtual Result<SyncState> GetSyncState(std::string_view partner, std::string_view direction,
+                                         std::string_view collection) = 0;
+  virtual Result<std::vector<SyncState>> ListSyncStates() = 0;
 
   virtual Result<Stats> GetStats() = 0;
 };

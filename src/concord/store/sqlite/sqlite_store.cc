@@ -125,9 +125,24 @@ CREATE TABLE statuses(
 );
 CREATE INDEX statuses_by_request ON statuses(request_us);
 )sql"},
+    {3, R"sql(
+CREATE TABLE sync_state(
+  partner              TEXT NOT NULL,
+  direction            TEXT NOT NULL,
+  collection           TEXT NOT NULL,
+  cursor               TEXT NOT NULL,
+  last_attempt         INTEGER NOT NULL,
+  last_success         INTEGER NOT NULL,
+  last_error           TEXT NOT NULL,
+  consecutive_failures INTEGER NOT NULL,
+  objects              INTEGER NOT NULL,
+  rejected             INTEGER NOT NULL,
+  PRIMARY KEY(partner, direction, collection)
+) WITHOUT ROWID;
+)sql"},
 };
 
-constexpr int kCurrentSchemaVersion = 2;
+constexpr int kCurrentSchemaVersion = 3;
 
 // Names of API roots and partners: 1..kMaxNameBytes of [A-Za-z0-9._-].
 constexpr size_t kMaxNameBytes = 64;
@@ -395,6 +410,13 @@ class SqliteStore::Impl {
   Status PutStatus(const PostStatus& status);
   Result<PostStatus> GetStatus(std::string_view id);
   Result<uint64_t> DeleteStatusesBefore(int64_t request_us);
+  Status UpdatePartner(const Partner& partner);
+  Result<std::map<std::string, std::vector<Provenance>>> SourcesOf(
+      const std::vector<std::string>& ids);
+  Status PutSyncState(const SyncState& state);
+  Result<SyncState> GetSyncState(std::string_view partner, std::string_view direction,
+                                 std::string_view collection);
+  Result<std::vector<SyncState>> ListSyncStates();
   Result<Stats> GetStats();
 
  private:
@@ -467,6 +489,11 @@ class SqliteStore::Impl {
   Stmt status_put_;
   Stmt status_get_;
   Stmt statuses_delete_before_;
+  Stmt partner_update_;
+  Stmt sources_of_;
+  Stmt sync_put_;
+  Stmt sync_get_;
+  Stmt sync_list_;
   std::unordered_map<std::string, Stmt> query_cache_;
 };
 
@@ -740,6 +767,27 @@ Status SqliteStore::Impl::PrepareStatements() {
        "excluded.request_us, json = excluded.json"},
       {&status_get_, "SELECT id, partner, request_us, json FROM statuses WHERE id = ?1"},
       {&statuses_delete_before_, "DELETE FROM statuses WHERE request_us < ?1"},
+      {&partner_update_,
+       "UPDATE OR IGNORE partners SET identity_id = ?2, cert_sha256 = ?3 WHERE name = ?1"},
+      {&sources_of_,
+       "SELECT DISTINCT s.kind, s.name FROM objects o JOIN object_sources os ON os.date_added = "
+       "o.date_added JOIN sources s ON s.id = os.source_id WHERE o.id = ?1 ORDER BY s.kind, "
+       "s.name"},
+      {&sync_put_,
+       "INSERT INTO sync_state(partner, direction, collection, cursor, last_attempt, "
+       "last_success, last_error, consecutive_failures, objects, rejected) VALUES(?1, ?2, ?3, ?4, "
+       "?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(partner, direction, collection) DO UPDATE SET "
+       "cursor = excluded.cursor, last_attempt = excluded.last_attempt, last_success = "
+       "excluded.last_success, last_error = excluded.last_error, consecutive_failures = "
+       "excluded.consecutive_failures, objects = excluded.objects, rejected = excluded.rejected"},
+      {&sync_get_,
+       "SELECT partner, direction, collection, cursor, last_attempt, last_success, last_error, "
+       "consecutive_failures, objects, rejected FROM sync_state WHERE partner = ?1 AND "
+       "direction = ?2 AND collection = ?3"},
+      {&sync_list_,
+       "SELECT partner, direction, collection, cursor, last_attempt, last_success, last_error, "
+       "consecutive_failures, objects, rejected FROM sync_state ORDER BY partner, direction, "
+       "collection"},
   };
   for (const Entry& entry : entries) {
     CONCORD_ASSIGN_OR_RETURN(*entry.stmt, Prepare(entry.sql, true));
@@ -1368,6 +1416,21 @@ Grant ReadGrant(sqlite3_stmt* stmt) {
   return grant;
 }
 
+SyncState ReadSyncState(sqlite3_stmt* stmt) {
+  SyncState state;
+  state.partner.assign(ColumnText(stmt, 0));
+  state.direction.assign(ColumnText(stmt, 1));
+  state.collection.assign(ColumnText(stmt, 2));
+  state.cursor.assign(ColumnText(stmt, 3));
+  state.last_attempt_us = sqlite3_column_int64(stmt, 4);
+  state.last_success_us = sqlite3_column_int64(stmt, 5);
+  state.last_error.assign(ColumnText(stmt, 6));
+  state.consecutive_failures = static_cast<uint64_t>(sqlite3_column_int64(stmt, 7));
+  state.objects = static_cast<uint64_t>(sqlite3_column_int64(stmt, 8));
+  state.rejected = static_cast<uint64_t>(sqlite3_column_int64(stmt, 9));
+  return state;
+}
+
 PostStatus ReadStatus(sqlite3_stmt* stmt) {
   PostStatus status;
   status.id.assign(ColumnText(stmt, 0));
@@ -1612,6 +1675,89 @@ Result<uint64_t> SqliteStore::Impl::DeleteStatusesBefore(int64_t request_us) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Provenance and federation progress.
+
+Status SqliteStore::Impl::UpdatePartner(const Partner& partner) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("update a partner"));
+  CONCORD_RETURN_IF_ERROR(CheckPartner(partner));
+  CONCORD_RETURN_IF_ERROR(FindPartner(partner.name).status());
+  sqlite3_stmt* stmt = partner_update_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, partner.name);
+  BindText(stmt, 2, partner.identity_id);
+  BindTextOrNull(stmt, 3, partner.cert_sha256);
+  CONCORD_ASSIGN_OR_RETURN(uint64_t changed, StepWrite(stmt, "updating partner " + partner.name));
+  if (changed == 1) return Status::Ok();
+  // OR IGNORE skipped the row: the certificate is another partner's.
+  Result<Partner> holder = FindPartnerByCert(partner.cert_sha256);
+  if (!holder.ok()) return holder.status();
+  return AlreadyExists("the certificate " + partner.cert_sha256 + " is already that of partner " +
+                       holder->name + "; a certificate identifies one partner");
+}
+
+Result<std::map<std::string, std::vector<Provenance>>> SqliteStore::Impl::SourcesOf(
+    const std::vector<std::string>& ids) {
+  std::map<std::string, std::vector<Provenance>> out;
+  sqlite3_stmt* stmt = sources_of_.get();
+  for (const std::string& id : ids) {
+    if (out.count(id) != 0) continue;
+    ResetOnExit reset(stmt);
+    BindText(stmt, 1, id);
+    std::vector<Provenance> sources;
+    for (;;) {
+      CONCORD_ASSIGN_OR_RETURN(bool row, StepRow(stmt, "reading where an object came from"));
+      if (!row) break;
+      sources.push_back(
+          Provenance{std::string(ColumnText(stmt, 0)), std::string(ColumnText(stmt, 1))});
+    }
+    if (!sources.empty()) out.emplace(id, std::move(sources));
+  }
+  return out;
+}
+
+Status SqliteStore::Impl::PutSyncState(const SyncState& state) {
+  CONCORD_RETURN_IF_ERROR(RefuseDuringWrite("record federation progress"));
+  if (state.partner.empty() || state.direction.empty() || state.collection.empty()) {
+    return InvalidArgument("a sync state needs a partner, a direction and a collection");
+  }
+  sqlite3_stmt* stmt = sync_put_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, state.partner);
+  BindText(stmt, 2, state.direction);
+  BindText(stmt, 3, state.collection);
+  BindText(stmt, 4, state.cursor);
+  sqlite3_bind_int64(stmt, 5, state.last_attempt_us);
+  sqlite3_bind_int64(stmt, 6, state.last_success_us);
+  BindText(stmt, 7, state.last_error);
+  sqlite3_bind_int64(stmt, 8, static_cast<int64_t>(state.consecutive_failures));
+  sqlite3_bind_int64(stmt, 9, static_cast<int64_t>(state.objects));
+  sqlite3_bind_int64(stmt, 10, static_cast<int64_t>(state.rejected));
+  return StepWrite(stmt, "recording federation progress with " + state.partner).status();
+}
+
+Result<SyncState> SqliteStore::Impl::GetSyncState(std::string_view partner,
+                                                  std::string_view direction,
+                                                  std::string_view collection) {
+  sqlite3_stmt* stmt = sync_get_.get();
+  ResetOnExit reset(stmt);
+  BindText(stmt, 1, partner);
+  BindText(stmt, 2, direction);
+  BindText(stmt, 3, collection);
+  CONCORD_ASSIGN_OR_RETURN(bool found, StepRow(stmt, "reading federation progress"));
+  if (!found) {
+    return NotFound("no " + std::string(direction) + " of " + QuoteForMessage(collection) +
+                    " with " + QuoteForMessage(partner) + " has been recorded");
+  }
+  return ReadSyncState(stmt);
+}
+
+Result<std::vector<SyncState>> SqliteStore::Impl::ListSyncStates() {
+  sqlite3_stmt* stmt = sync_list_.get();
+  ResetOnExit reset(stmt);
+  return ReadAll(stmt, &ReadSyncState, "listing federation progress");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Statistics.
 
 Result<Stats> SqliteStore::Impl::GetStats() {
@@ -1785,6 +1931,22 @@ Result<PostStatus> SqliteStore::GetStatus(std::string_view id) { return impl_->G
 Result<uint64_t> SqliteStore::DeleteStatusesBefore(int64_t request_us) {
   return impl_->DeleteStatusesBefore(request_us);
 }
+
+Status SqliteStore::UpdatePartner(const Partner& partner) { return impl_->UpdatePartner(partner); }
+
+Result<std::map<std::string, std::vector<Provenance>>> SqliteStore::SourcesOf(
+    const std::vector<std::string>& ids) {
+  return impl_->SourcesOf(ids);
+}
+
+Status SqliteStore::PutSyncState(const SyncState& state) { return impl_->PutSyncState(state); }
+
+Result<SyncState> SqliteStore::GetSyncState(std::string_view partner, std::string_view direction,
+                                            std::string_view collection) {
+  return impl_->GetSyncState(partner, direction, collection);
+}
+
+Result<std::vector<SyncState>> SqliteStore::ListSyncStates() { return impl_->ListSyncStates(); }
 
 Result<Stats> SqliteStore::GetStats() { return impl_->GetStats(); }
 

@@ -61,6 +61,13 @@ class SqliteStore final : public Store {
   Status PutStatus(const PostStatus& status) override;
   Result<PostStatus> GetStatus(std::string_view id) override;
   Result<uint64_t> DeleteStatusesBefore(int64_t request_us) override;
+  Status UpdatePartner(const Partner& partner) override;
+  Result<std::map<std::string, std::vector<Provenance>>> SourcesOf(
+      const std::vector<std::string>& ids) override;
+  Status PutSyncState(const SyncState& state) override;
+  Result<SyncState> GetSyncState(std::string_view partner, std::string_view direction,
+                                 std::string_view collection) override;
+  Result<std::vector<SyncState>> ListSyncStates() override;
   Result<Stats> GetStats() override;
 
   // The schema version this build writes.

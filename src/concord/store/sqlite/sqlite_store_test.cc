@@ -920,6 +920,84 @@ TEST_F(SqliteStoreTest, CollectionsBelongToApiRoots) {
   EXPECT_EQ(S().FindApiRoot("intel")->name, "intel");
 }
 
+TEST_F(SqliteStoreTest, UpdatePartner) {
+  ASSERT_TRUE(S().CreatePartner(MakePartner("uk", kCertA, "identity--old")).ok());
+  ASSERT_TRUE(S().CreatePartner(MakePartner("us", kCertB)).ok());
+  ASSERT_TRUE(S().UpdatePartner(MakePartner("uk", "", "identity--new")).ok());
+  EXPECT_EQ(S().FindPartner("uk")->identity_id, "identity--new");
+  EXPECT_EQ(S().FindPartner("uk")->cert_sha256, "");
+  // The certificate it gave up is free; another partner's is not.
+  ASSERT_TRUE(S().UpdatePartner(MakePartner("us", kCertA, "identity--us")).ok());
+  EXPECT_EQ(S().FindPartnerByCert(kCertA)->name, "us");
+  Status taken = S().UpdatePartner(MakePartner("uk", kCertA, "identity--new"));
+  EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists) << taken.ToString();
+  EXPECT_NE(taken.message().find("us"), std::string::npos);
+  EXPECT_EQ(S().FindPartner("uk")->cert_sha256, "");
+  EXPECT_EQ(S().UpdatePartner(MakePartner("fr")).code(), StatusCode::kNotFound);
+  EXPECT_EQ(S().UpdatePartner(MakePartner("uk", "XYZ")).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, SourcesOf) {
+  const std::string a = Id("indicator", 1);
+  const std::string b = Id("malware", 2);
+  PutAll({Make(a, V(1))}, {"partner", "us"});
+  PutAll({Make(a, V(2)), Make(b, V(1))}, {"file", "local.json"});
+  PutAll({Make(a, V(1))}, {"partner", "fr"});  // a duplicate still records who sent it
+  auto sources = S().SourcesOf({a, b, Id("tool", 3), a});
+  ASSERT_TRUE(sources.ok()) << sources.status().ToString();
+  ASSERT_EQ(sources->size(), 2u);
+  const std::vector<Provenance>& of_a = sources->at(a);
+  ASSERT_EQ(of_a.size(), 3u);
+  EXPECT_EQ(of_a[0].kind, "file");
+  EXPECT_EQ(of_a[1].kind + ":" + of_a[1].name, "partner:fr");
+  EXPECT_EQ(of_a[2].kind + ":" + of_a[2].name, "partner:us");
+  ASSERT_EQ(sources->at(b).size(), 1u);
+  EXPECT_EQ(sources->at(b)[0].name, "local.json");
+  EXPECT_TRUE(S().SourcesOf({})->empty());
+}
+
+TEST_F(SqliteStoreTest, SyncStates) {
+  EXPECT_EQ(S().GetSyncState("us", "pull", "c1").status().code(), StatusCode::kNotFound);
+  SyncState pull;
+  pull.partner = "us";
+  pull.direction = "pull";
+  pull.collection = "c1";
+  pull.cursor = "2026-11-22T10:00:00.000001Z";
+  pull.last_attempt_us = 20;
+  pull.last_success_us = 10;
+  pull.last_error = "unavailable: connection refused";
+  pull.consecutive_failures = 2;
+  pull.objects = 1234;
+  pull.rejected = 5;
+  ASSERT_TRUE(S().PutSyncState(pull).ok());
+  SyncState push = pull;
+  push.direction = "push";
+  push.cursor = "42";
+  push.last_error = "";
+  ASSERT_TRUE(S().PutSyncState(push).ok());
+  pull.objects = 2000;  // replaced, not added
+  ASSERT_TRUE(S().PutSyncState(pull).ok());
+
+  store_.reset();  // kept across restarts
+  auto got = S().GetSyncState("us", "pull", "c1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->cursor, pull.cursor);
+  EXPECT_EQ(got->last_attempt_us, 20);
+  EXPECT_EQ(got->last_success_us, 10);
+  EXPECT_EQ(got->last_error, pull.last_error);
+  EXPECT_EQ(got->consecutive_failures, 2u);
+  EXPECT_EQ(got->objects, 2000u);
+  EXPECT_EQ(got->rejected, 5u);
+  auto all = S().ListSyncStates();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].direction, "pull");
+  EXPECT_EQ((*all)[1].direction, "push");
+  EXPECT_EQ((*all)[1].cursor, "42");
+  SyncState nameless;
+  EXPECT_EQ(S().PutSyncState(nameless).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(SqliteStoreTest, Partners) {
   auto uk = S().CreatePartner(MakePartner("uk-node", kCertA, "identity--abc"));
   ASSERT_TRUE(uk.ok()) << uk.status().ToString();
@@ -1414,7 +1492,7 @@ TEST_F(SqliteStoreTest, MigratesVersion1File) {
 
   auto stats = S().GetStats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
-  EXPECT_EQ(stats->schema_version, 2);
+  EXPECT_EQ(stats->schema_version, 3);
   EXPECT_EQ(stats->schema_version, SqliteStore::CurrentSchemaVersion());
   EXPECT_EQ(stats->versions, 1u);
   auto old = S().FindCollection("old");
@@ -1444,7 +1522,8 @@ TEST_F(SqliteStoreTest, MigratesVersion1File) {
 
   // Opened again: already current, nothing to do.
   store_.reset();
-  EXPECT_EQ(S().GetStats()->schema_version, 2);
+  EXPECT_EQ(S().GetStats()->schema_version, 3);
+  EXPECT_TRUE(S().ListSyncStates()->empty());
   EXPECT_EQ(S().ListApiRoots()->size(), 1u);
   EXPECT_EQ(S().ListCollections()->size(), 2u);
   EXPECT_EQ(RW(S().RightsOf("uk", old_id)), "r-");
