@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libsimdjson-dev libsqlite3-dev sqlite3 zlib1g-dev libssl-dev libfmt-dev libcli11-dev
-  libre2-dev libicu-dev
+  libre2-dev libicu-dev libtomlplusplus-dev
   libboost-dev libsodium-dev   # HTTPS (Asio/Beast), Argon2id
   openssl                      # the TAXII end-to-end test makes its certificate as docs/taxii.md says
   wrk                          # the TAXII load benchmark's cross-check
