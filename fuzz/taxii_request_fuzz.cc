@@ -21,6 +21,7 @@
 
 #include "concord/base/clock.h"
 #include "concord/json/document.h"
+#include "concord/policy/agreement.h"
 #include "concord/stix/validator.h"
 #include "concord/store/sqlite/sqlite_store.h"
 #include "concord/taxii/auth.h"
@@ -33,6 +34,7 @@ using namespace concord;
 struct World {
   ManualClock clock{Timestamp::FromMicros(1'750'000'000'000'000)};
   std::unique_ptr<store::SqliteStore> store;
+  policy::AgreementsHolder agreements;
   std::unique_ptr<taxii::Server> server;
   std::unique_ptr<taxii::Authenticator> auth;
   json::Parser parser;
@@ -68,7 +70,16 @@ struct World {
     if (!tx.ok()) std::abort();
     stix::Validation v = validator.Validate(seed);
     if (!v.ok() || !(*tx)->Put(*v.object).ok() || !(*tx)->Commit().ok()) std::abort();
+    policy::Agreements a;
+    a.node.unmarked = stix::Tlp::kGreen;
+    policy::PartnerAgreement agreement;
+    agreement.name = "p";
+    agreement.max_tlp = stix::Tlp::kAmber;
+    agreement.types = {"*"};
+    a.partners.push_back(agreement);
+    agreements.Set(std::make_shared<const policy::Agreements>(std::move(a)));
     taxii::ServerConfig config;
+    config.agreements = &agreements;
     config.public_url = "https://fuzz.example";
     config.max_content_length = 64 * 1024;
     server = std::make_unique<taxii::Server>(config, store.get(), &clock);

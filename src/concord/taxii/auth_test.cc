@@ -201,6 +201,21 @@ class FaultyStore final : public store::Store {
   Result<uint64_t> DeleteStatusesBefore(int64_t request_us) override {
     return base_->DeleteStatusesBefore(request_us);
   }
+  Status UpdatePartner(const store::Partner& partner) override {
+    return base_->UpdatePartner(partner);
+  }
+  Result<std::map<std::string, std::vector<store::Provenance>>> SourcesOf(
+      const std::vector<std::string>& ids) override {
+    return base_->SourcesOf(ids);
+  }
+  Status PutSyncState(const store::SyncState& state) override { return base_->PutSyncState(state); }
+  Result<store::SyncState> GetSyncState(std::string_view partner, std::string_view direction,
+                                        std::string_view collection) override {
+    return base_->GetSyncState(partner, direction, collection);
+  }
+  Result<std::vector<store::SyncState>> ListSyncStates() override {
+    return base_->ListSyncStates();
+  }
   Result<store::Stats> GetStats() override { return base_->GetStats(); }
 
  private:

@@ -18,6 +18,7 @@
 #include "concord/base/clock.h"
 #include "concord/net/https_server.h"
 #include "concord/net/test_certs.h"
+#include "concord/policy/agreement.h"
 #include "concord/stix/validator.h"
 #include "concord/store/sqlite/sqlite_store.h"
 #include "concord/taxii/auth.h"
@@ -102,6 +103,16 @@ class HttpsTest : public ::testing::Test {
     p.name = name;
     p.cert_sha256 = cert;
     ASSERT_TRUE(admin_->CreatePartner(p).ok());
+    // An agreement that releases anything but TLP:RED to it (policy's own tests cover the rest).
+    policy::Agreements a = *agreements_.Get();
+    a.node.unmarked = stix::Tlp::kClear;
+    policy::PartnerAgreement agreement;
+    agreement.name = name;
+    agreement.max_tlp = stix::Tlp::kAmberStrict;
+    agreement.types = {"*"};
+    agreement.pass_on = true;
+    a.partners.push_back(agreement);
+    agreements_.Set(std::make_shared<const policy::Agreements>(std::move(a)));
   }
   void Grant(const std::string& partner, const std::string& collection, bool read, bool write) {
     store::Grant g;
@@ -132,6 +143,7 @@ class HttpsTest : public ::testing::Test {
   void StartServer(bool broken_store = false) {
     ServerConfig config;
     config.max_content_length = kMaxBody;
+    config.agreements = &agreements_;
     const std::string path = dir_ + "/store.db";
     service_ = std::make_unique<HttpService>(
         config,
@@ -268,6 +280,7 @@ class HttpsTest : public ::testing::Test {
   std::unique_ptr<store::SqliteStore> admin_;
   store::Collection shared_, inbox_, internal_;
   std::string token_;
+  policy::AgreementsHolder agreements_;
   std::unique_ptr<HttpService> service_;
   std::unique_ptr<net::HttpsServer> server_;
   uint16_t port_ = 0;

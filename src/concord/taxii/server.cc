@@ -7,6 +7,8 @@
 #include "concord/base/uuid.h"
 #include "concord/json/splitter.h"
 #include "concord/stix/tlp.h"
+#include "concord/taxii/intake.h"
+#include "concord/taxii/release.h"
 #include "concord/taxii/resources.h"
 
 namespace concord::taxii {
@@ -113,6 +115,12 @@ std::string Response::header(std::string_view name) const {
 Server::Server(ServerConfig config, store::Store* store, Clock* clock)
     : config_(std::move(config)), store_(store), clock_(clock) {}
 
+std::shared_ptr<const policy::Agreements> Server::Agreements() const {
+  static const auto* const kNone =
+      new std::shared_ptr<const policy::Agreements>(std::make_shared<const policy::Agreements>());
+  return config_.agreements != nullptr ? config_.agreements->Get() : *kNone;
+}
+
 Response Server::Handle(const Request& r) {
   const size_t question = r.target.find('?');
   const std::string_view target(r.target);
@@ -187,21 +195,21 @@ Response Server::Handle(const Request& r) {
     }
     if (r.method != "GET") return MethodNotAllowed(objects ? "GET, POST" : "GET");
     if (auto denied = need(rights.read, "read")) return *denied;
-    return Objects(c, query, objects ? Endpoint::kObjects : Endpoint::kManifest, "");
+    return Objects(c, *r.partner, query, objects ? Endpoint::kObjects : Endpoint::kManifest, "");
   }
   if (objects && s.size() == 5) {
     if (r.method == "DELETE") {
       if (auto denied = need(rights.write, "delete from")) return *denied;
-      return DeleteObject(c, query, std::string(s[4]));
+      return DeleteObject(c, *r.partner, query, std::string(s[4]));
     }
     if (r.method != "GET") return MethodNotAllowed("GET, DELETE");
     if (auto denied = need(rights.read, "read")) return *denied;
-    return Objects(c, query, Endpoint::kObject, std::string(s[4]));
+    return Objects(c, *r.partner, query, Endpoint::kObject, std::string(s[4]));
   }
   if (objects && s.size() == 6 && s[5] == "versions") {
     if (r.method != "GET") return MethodNotAllowed("GET");
     if (auto denied = need(rights.read, "read")) return *denied;
-    return Objects(c, query, Endpoint::kVersions, std::string(s[4]));
+    return Objects(c, *r.partner, query, Endpoint::kVersions, std::string(s[4]));
   }
   return Fail(404, "no such resource");
 }
@@ -259,8 +267,8 @@ Response Server::CollectionResource(const store::Collection& c, store::Rights ri
   return Json(200, CollectionJson(CollectionView{c, rights.read, rights.write}));
 }
 
-Response Server::Objects(const store::Collection& c, std::string_view query, Endpoint endpoint,
-                         const std::string& object_id) {
+Response Server::Objects(const store::Collection& c, const std::string& partner,
+                         std::string_view query, Endpoint endpoint, const std::string& object_id) {
   Result<ObjectQuery> parsed = ParseObjectQuery(query, endpoint, config_.query_limits);
   if (!parsed.ok()) return Fail(400, parsed.status().message(), "invalid-query");
   const ObjectQuery& p = *parsed;
@@ -288,12 +296,13 @@ Response Server::Objects(const store::Collection& c, std::string_view query, End
     }
     page = std::move(*found);
   }
-  std::erase_if(page.objects,
-                [](const store::StoredObject& o) { return o.tlp == stix::Tlp::kRed; });
+  const std::shared_ptr<const policy::Agreements> agreements = Agreements();
+  ReleaseFilter release(store_, agreements.get(), partner);
+  if (Status s = release.Apply(&page.objects); !s.ok()) return StoreFailure(s);
 
   if (page.objects.empty() && !object_id.empty() && p.next.empty()) {
-    // Nothing to show: is there such an object (that may leave this node) at all?
-    Result<bool> exists = Shareable(c, object_id);
+    // Nothing to show: is there such an object (that may be released to it) at all?
+    Result<bool> exists = Shareable(c, partner, object_id);
     if (!exists.ok()) return StoreFailure(exists.status());
     if (!*exists) {
       return Fail(404, "no object " + QuoteForMessage(object_id) + " in this collection");
@@ -323,13 +332,16 @@ Response Server::Objects(const store::Collection& c, std::string_view query, End
   return out;
 }
 
-Result<bool> Server::Shareable(const store::Collection& c, const std::string& object_id) {
+Result<bool> Server::Shareable(const store::Collection& c, const std::string& partner,
+                               const std::string& object_id) {
   store::Query any;
   any.collection = c.id;
   any.ids = {object_id};
   CONCORD_ASSIGN_OR_RETURN(store::Page versions, store_->Find(any, kMaxVersionsLooked));
-  return std::any_of(versions.objects.begin(), versions.objects.end(),
-                     [](const store::StoredObject& o) { return o.tlp != stix::Tlp::kRed; });
+  const std::shared_ptr<const policy::Agreements> agreements = Agreements();
+  ReleaseFilter release(store_, agreements.get(), partner);
+  CONCORD_RETURN_IF_ERROR(release.Apply(&versions.objects));
+  return !versions.objects.empty();
 }
 
 Response Server::AddObjects(const Request& r, const store::Collection& c) {
@@ -346,6 +358,8 @@ Response Server::AddObjects(const Request& r, const store::Collection& c) {
   status.id = NewUuidV4().ToString();
   status.request_timestamp = now;
 
+  const std::shared_ptr<const policy::Agreements> agreements = Agreements();
+  IntakeGuard intake(store_, agreements.get(), *r.partner);
   Result<std::unique_ptr<store::WriteTransaction>> begun =
       store_->BeginWrite(store::Provenance{"partner", *r.partner}, {c.id});
   if (!begun.ok()) return StoreFailure(begun.status());
@@ -383,6 +397,20 @@ Response Server::AddObjects(const Request& r, const store::Collection& c) {
       continue;
     }
     detail.version = ObjectVersionText(*v.object, now);
+    if (Status allowed = intake.Check(*v.object); !allowed.ok()) {
+      if (allowed.code() == StatusCode::kAlreadyExists) {
+        status.successes.push_back(std::move(detail));  // held already: nothing to add
+        continue;
+      }
+      if (allowed.code() != StatusCode::kPermissionDenied &&
+          allowed.code() != StatusCode::kFailedPrecondition) {
+        return StoreFailure(allowed);  // the transaction rolls back: nothing stored
+      }
+      if (config_.on_refused) config_.on_refused(*r.partner, v.id, allowed.message());
+      detail.message = piece.path + ": " + allowed.message();
+      status.failures.push_back(std::move(detail));
+      continue;
+    }
     Result<store::PutOutcome> put = tx.Put(*v.object);
     if (!put.ok()) {
       if (put.status().code() != StatusCode::kConflict &&
@@ -413,23 +441,26 @@ Response Server::AddObjects(const Request& r, const store::Collection& c) {
   return Json(202, std::move(record.json));
 }
 
-Response Server::DeleteObject(const store::Collection& c, std::string_view query,
-                              const std::string& object_id) {
+Response Server::DeleteObject(const store::Collection& c, const std::string& partner,
+                              std::string_view query, const std::string& object_id) {
   Result<ObjectQuery> parsed = ParseObjectQuery(query, Endpoint::kDelete, config_.query_limits);
   if (!parsed.ok()) return Fail(400, parsed.status().message(), "invalid-query");
   const Response missing =
       Fail(404, "no object " + QuoteForMessage(object_id) + " in this collection");
   if (!WantsSpec21(parsed->spec_versions)) return missing;
-  // The versions selected, minus TLP:RED ones, which partners neither see nor remove.
+  // The versions selected, minus those withheld from this partner, which it neither sees nor
+  // removes.
   store::Query q;
   q.collection = c.id;
   q.ids = {object_id};
   q.versions = parsed->versions;
   Result<store::Page> selected = store_->Find(q, kMaxVersionsLooked);
   if (!selected.ok()) return StoreFailure(selected.status());
+  const std::shared_ptr<const policy::Agreements> agreements = Agreements();
+  ReleaseFilter release(store_, agreements.get(), partner);
+  if (Status s = release.Apply(&selected->objects); !s.ok()) return StoreFailure(s);
   std::vector<store::VersionFilter> versions;
   for (const store::StoredObject& o : selected->objects) {
-    if (o.tlp == stix::Tlp::kRed) continue;
     store::VersionFilter v;
     v.kind = store::VersionFilter::Kind::kAt;
     v.at = o.version;

@@ -34,20 +34,28 @@
 //
 // DELETE removes the selected versions from the collection only (they stay in the store).
 //
-// TLP:RED objects are never served: a page may hold fewer objects than the limit (TAXII allows
-// it); paging stays exact because the cursor is the store's, past every object looked at. They
-// are not deleted by partners either, and their existence is never revealed (404).
+// Release: every object served (objects, manifest, versions, one object) passes the release
+// policy (policy/release.h) for the asking partner under the agreements in force; withheld
+// objects are left out, so a page may hold fewer objects than the limit (TAXII allows it);
+// paging stays exact because the cursor is the store's, past every object looked at. Withheld
+// objects (TLP:RED among them) are not deleted by partners either, and their existence is never
+// revealed (404). Intake: every object POSTed passes taxii::IntakeGuard (creator, markings,
+// others' objects); a refused object is a failure in the status, and ServerConfig::on_refused
+// hears of it.
 //
 // Not thread-safe: one Server (with its own store connection) per thread.
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "concord/base/clock.h"
+#include "concord/policy/agreement.h"
 #include "concord/stix/validator.h"
 #include "concord/store/store.h"
 #include "concord/taxii/query.h"
@@ -99,6 +107,13 @@ struct ServerConfig {
   bool plain_http = false;
   // How long a POST's status can be read back (TAXII asks for at least 24 hours).
   std::chrono::hours status_retention{24 * 7};
+  // The agreements in force (must outlive the server); nullptr: none, so nothing is released
+  // to partners and nothing they send is stored.
+  const policy::AgreementsHolder* agreements = nullptr;
+  // Told of each object a partner sent that was refused by IntakeGuard (for the log); may be
+  // empty. Called on the request's thread.
+  std::function<void(std::string_view partner, std::string_view id, std::string_view reason)>
+      on_refused;
 };
 
 class Server {
@@ -114,13 +129,16 @@ class Server {
   Response ReadStatus(const Request& r, std::string_view id);
   Response Collections(const Request& r, const store::ApiRoot& root);
   Response CollectionResource(const store::Collection& c, store::Rights rights);
-  Response Objects(const store::Collection& c, std::string_view query, Endpoint endpoint,
-                   const std::string& object_id);
+  Response Objects(const store::Collection& c, const std::string& partner, std::string_view query,
+                   Endpoint endpoint, const std::string& object_id);
   Response AddObjects(const Request& r, const store::Collection& c);
-  Response DeleteObject(const store::Collection& c, std::string_view query,
-                        const std::string& object_id);
-  // Whether `c` holds a version of `object_id` that may leave this node (not TLP:RED).
-  Result<bool> Shareable(const store::Collection& c, const std::string& object_id);
+  Response DeleteObject(const store::Collection& c, const std::string& partner,
+                        std::string_view query, const std::string& object_id);
+  // Whether `c` holds a version of `object_id` that may be released to `partner`.
+  Result<bool> Shareable(const store::Collection& c, const std::string& partner,
+                         const std::string& object_id);
+  // The agreements in force now (empty when there are none).
+  std::shared_ptr<const policy::Agreements> Agreements() const;
 
   ServerConfig config_;
   store::Store* store_;

@@ -9,6 +9,7 @@
 
 #include "concord/base/clock.h"
 #include "concord/json/document.h"
+#include "concord/policy/agreement.h"
 #include "concord/stix/validator.h"
 #include "concord/store/sqlite/sqlite_store.h"
 
@@ -34,6 +35,24 @@ std::string IndicatorId(int n) {
   char id[64];
   std::snprintf(id, sizeof(id), "indicator--00000000-0000-4000-8000-%012d", n);
   return id;
+}
+
+// Agreements that let `partners` receive anything but TLP:RED (unmarked objects count as CLEAR,
+// and what one sends may be passed on), so that these tests see TAXII's own rules; the release
+// rules themselves are policy's tests, and ReleaseAppliesToEveryPath below checks they are used.
+policy::Agreements Permissive(const std::vector<std::string>& partners) {
+  policy::Agreements a;
+  a.node.name = "uk-node";
+  a.node.unmarked = stix::Tlp::kClear;
+  for (const std::string& name : partners) {
+    policy::PartnerAgreement p;
+    p.name = name;
+    p.max_tlp = stix::Tlp::kAmberStrict;
+    p.types = {"*"};
+    p.pass_on = true;
+    a.partners.push_back(p);
+  }
+  return a;
 }
 
 class ServerTest : public ::testing::Test {
@@ -65,6 +84,8 @@ class ServerTest : public ::testing::Test {
     Grant("us-node", shared_.id, true, false);
     Grant("us-node", inbox_.id, false, true);
     config_.public_url = "https://uk-node.example:8443";
+    agreements_.Set(std::make_shared<const policy::Agreements>(Permissive({"us-node", "de-node"})));
+    config_.agreements = &agreements_;
     server_ = std::make_unique<Server>(config_, store_.get(), &clock_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -131,6 +152,7 @@ class ServerTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<store::SqliteStore> store_;
   store::Collection shared_, internal_, inbox_;
+  policy::AgreementsHolder agreements_;
   ServerConfig config_;
   std::unique_ptr<Server> server_;
   json::Parser parser_;
@@ -349,8 +371,10 @@ TEST_F(ServerTest, PostStoresEachObjectAndReportsAStatus) {
   EXPECT_NE(rest.header("X-TAXII-Date-Added-First"), rest.header("X-TAXII-Date-Added-Last"));
   Result<store::Stats> stats = store_->GetStats();
   ASSERT_TRUE(stats.ok());
-  // Versions per source: the two new ones, and the one it sent again (provenance is added).
-  EXPECT_EQ(stats->by_source["partner:us-node"], 3u);
+  // Versions per source: the two new ones. The one it sent again was held already from
+  // elsewhere: a success, but it does not become "received from" the partner (that would
+  // change what the release policy lets this node pass on).
+  EXPECT_EQ(stats->by_source["partner:us-node"], 2u);
 }
 
 TEST_F(ServerTest, PostIsCheckedBeforeAnythingIsStored) {
@@ -422,6 +446,70 @@ TEST_F(ServerTest, DeleteNeverTouchesOrRevealsTlpRed) {
   Result<store::Page> kept = store_->Find(q, 10);
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(kept->objects.size(), 1u);
+}
+
+TEST_F(ServerTest, ReleaseAppliesToEveryPath) {
+  constexpr char kAmber[] = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+  Put({IndicatorJson(1, 1), IndicatorJson(2, 1, kAmber)}, shared_.id);
+  // us-node may receive at most GREEN, and only indicators.
+  policy::Agreements strict = Permissive({"us-node", "de-node"});
+  strict.partners[0].max_tlp = stix::Tlp::kGreen;
+  strict.partners[0].types = {"indicator"};
+  agreements_.Set(std::make_shared<const policy::Agreements>(strict));
+
+  const Response objects = Get(ObjectsUrl(shared_));
+  ASSERT_EQ(objects.status, 200) << objects.body;
+  EXPECT_NE(objects.body.find(IndicatorId(1)), std::string::npos);
+  EXPECT_EQ(objects.body.find(IndicatorId(2)), std::string::npos) << objects.body;
+  const Response manifest = Get("/api/collections/" + shared_.id + "/manifest/");
+  EXPECT_NE(manifest.body.find(IndicatorId(1)), std::string::npos);
+  EXPECT_EQ(manifest.body.find(IndicatorId(2)), std::string::npos) << manifest.body;
+  const std::string one = ObjectsUrl(shared_) + IndicatorId(2) + "/";
+  ExpectError(Get(one), 404);
+  ExpectError(Get(one + "versions/"), 404);
+  EXPECT_EQ(Get(ObjectsUrl(shared_) + IndicatorId(1) + "/").status, 200);
+
+  // A partner without an agreement gets nothing, even with a grant.
+  strict.partners.erase(strict.partners.begin());
+  agreements_.Set(std::make_shared<const policy::Agreements>(strict));
+  const Response none = Get(ObjectsUrl(shared_));
+  EXPECT_EQ(none.status, 200);
+  EXPECT_EQ(none.body.find(IndicatorId(1)), std::string::npos) << none.body;
+  ExpectError(Get(ObjectsUrl(shared_) + IndicatorId(1) + "/"), 404);
+  // ... and may store nothing.
+  const Response post =
+      Send("POST", ObjectsUrl(inbox_), "{\"objects\":[" + IndicatorJson(7, 1) + "]}");
+  ASSERT_EQ(post.status, 202);
+  EXPECT_NE(post.body.find("no agreement"), std::string::npos) << post.body;
+}
+
+TEST_F(ServerTest, PostRefusesWhatThePartnerMayNotSend) {
+  policy::Agreements a = Permissive({"us-node", "de-node"});
+  a.node.identity_id = "identity--0b1c2d3e-4f50-4617-a829-3a4b5c6d7e8f";
+  a.partners[0].identity_id = "identity--6a1a2f0e-3d4b-4c5e-9f60-718293a4b5c6";
+  a.partners[1].identity_id = "identity--9e8d7c6b-5a49-4837-a625-14f3e2d1c0b9";
+  agreements_.Set(std::make_shared<const policy::Agreements>(a));
+  std::vector<std::string> refused_log;
+  config_.on_refused = [&](std::string_view partner, std::string_view id, std::string_view why) {
+    refused_log.push_back(std::string(partner) + " " + std::string(id) + " " + std::string(why));
+  };
+  server_ = std::make_unique<Server>(config_, store_.get(), &clock_);
+  std::string forged = IndicatorJson(8, 1);
+  forged.insert(1, R"("created_by_ref":"identity--9e8d7c6b-5a49-4837-a625-14f3e2d1c0b9",)");
+  std::string own = IndicatorJson(9, 1);
+  own.insert(1, R"("created_by_ref":"identity--6a1a2f0e-3d4b-4c5e-9f60-718293a4b5c6",)");
+  const Response r = Send("POST", ObjectsUrl(inbox_), "{\"objects\":[" + forged + "," + own + "]}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_NE(r.body.find(R"("success_count":1)"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("may only send objects it created"), std::string::npos) << r.body;
+  ASSERT_EQ(refused_log.size(), 1u);
+  EXPECT_NE(refused_log[0].find("us-node " + IndicatorId(8)), std::string::npos) << refused_log[0];
+  store::Query q;
+  q.ids = {IndicatorId(8), IndicatorId(9)};
+  auto page = store_->Find(q, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].id, IndicatorId(9));
 }
 
 TEST_F(ServerTest, StatusesAreKeptForTheRetentionThenPurged) {
