@@ -5,6 +5,7 @@
 // the process exit status: 0 success, 1 the input or the request had problems (reported), 2 the
 // command could not run (a missing store, an unreadable file).
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ struct ExportOptions {
   std::string version = "all";  // all, first, last, or an RFC 3339 timestamp
   bool exclude_revoked = false;
   std::string out_path;  // "" or "-" for standard output
+  // A partner: release to it, through the release policy under the agreements. "" for the
+  // node's own copy (a backup: everything, TLP:RED included).
+  std::string for_partner;
+  std::string agreements_file;  // default: <data dir>/agreements.toml
 };
 int RunExport(const DataDir& dir, const ExportOptions& options, const OutputOptions& out,
               Clock* clock);
@@ -169,11 +174,24 @@ struct ServeOptions {
   int threads = 2;
   uint64_t max_content_length = uint64_t{10} << 20;
   size_t max_connections = 4096;
-  bool quiet = false;  // no access log
+  bool quiet = false;                               // no access log
+  std::string agreements_file;                      // default: <data dir>/agreements.toml
+  std::chrono::milliseconds reload_interval{2000};  // how often the file is looked at
 };
 // Serves TAXII 2.1 until SIGINT or SIGTERM, then finishes requests in flight and exits 0.
 int RunServe(const DataDir& dir, const ServeOptions& options, const OutputOptions& out,
              Clock* clock);
+
+// `concord sync status`: per partner and collection, the last success, lag, errors.
+int RunSyncStatus(const DataDir& dir, const OutputOptions& out, Clock* clock);
+// `concord sync run`: one federation round with every partner now (as serve does on schedule).
+int RunSyncRun(const DataDir& dir, const std::string& agreements_file, const OutputOptions& out,
+               Clock* clock);
+// `concord agreements check`: reads and checks the agreements file, and summarises it.
+int RunAgreementsCheck(const DataDir& dir, const std::string& agreements_file,
+                       const OutputOptions& out);
+// `concord adversaries`: the threats whose indicators more than one partner sighted.
+int RunAdversaries(const DataDir& dir, size_t min_sighters, const OutputOptions& out, Clock* clock);
 
 struct TaxiiOptions {
   std::string url;         // the server (origin or any URL on it)
@@ -192,7 +210,9 @@ struct TaxiiOptions {
   size_t limit = 1000;      // objects per page
   std::vector<std::string> types;
   // push:
-  std::string from;  // local collection (id or alias) to push; "" for the whole store
+  std::string from;             // local collection (id or alias) to push; "" for the whole store
+  std::string for_partner;      // the partner whose agreement decides what may be sent
+  std::string agreements_file;  // default: <data dir>/agreements.toml
 };
 int RunTaxiiDiscover(const DataDir& dir, const TaxiiOptions& options, const OutputOptions& out,
                      Clock* clock);

@@ -4,12 +4,15 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "concord/base/timestamp.h"
 #include "concord/base/uuid.h"
+#include "concord/cli/agreements.h"
 #include "concord/cli/commands.h"
 #include "concord/json/writer.h"
 #include "concord/stix/validator.h"
+#include "concord/taxii/release.h"
 
 namespace concord::cli {
 namespace {
@@ -113,6 +116,20 @@ int RunExport(const DataDir& dir, const ExportOptions& options, const OutputOpti
     std::fprintf(stderr, "concord export: %s\n", query.status().message().c_str());
     return 2;
   }
+  std::optional<policy::Agreements> agreements;
+  if (!options.for_partner.empty()) {
+    Result<policy::Agreements> loaded = LoadNodeAgreements(dir, options.agreements_file);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "concord export: %s\n", loaded.status().message().c_str());
+      return 2;
+    }
+    if (loaded->Find(options.for_partner) == nullptr) {
+      std::fprintf(stderr, "concord export: --for %s: there is no agreement with that partner\n",
+                   options.for_partner.c_str());
+      return 2;
+    }
+    agreements = std::move(*loaded);
+  }
   BundleSink sink;
   if (Status s = sink.Open(options.out_path); !s.ok()) {
     std::fprintf(stderr, "concord export: %s\n", s.message().c_str());
@@ -121,11 +138,38 @@ int RunExport(const DataDir& dir, const ExportOptions& options, const OutputOpti
   sink.Write("{\"type\":\"bundle\",\"id\":\"bundle--" + NewUuidV4().ToString() +
              "\",\"objects\":[");
   uint64_t count = 0;
-  Status scanned = (*store)->Scan(*query, [&](const store::StoredObject& o) {
-    if (count++ > 0) sink.Write(",\n");
-    sink.Write(o.json);
-    return Status::Ok();
-  });
+  uint64_t withheld = 0;
+  Status scanned;
+  if (options.for_partner.empty()) {
+    scanned = (*store)->Scan(*query, [&](const store::StoredObject& o) {
+      if (count++ > 0) sink.Write(",\n");
+      sink.Write(o.json);
+      return Status::Ok();
+    });
+  } else {
+    // A release: page by page through the policy for that partner.
+    taxii::ReleaseFilter release(store->get(), &*agreements, options.for_partner);
+    std::string cursor;
+    do {
+      Result<store::Page> page = (*store)->Find(*query, 1000, cursor);
+      if (!page.ok()) {
+        scanned = page.status();
+        break;
+      }
+      if (scanned = release.Apply(&page->objects); !scanned.ok()) break;
+      withheld += release.withheld().size();
+      for (const store::StoredObject& o : page->objects) {
+        if (count++ > 0) sink.Write(",\n");
+        sink.Write(o.json);
+      }
+      cursor = page->more ? page->next_cursor : "";
+    } while (!cursor.empty());
+    if (scanned.ok() && !out.json) {
+      std::fprintf(stderr, "released %llu objects to %s; %llu withheld by the agreement\n",
+                   static_cast<unsigned long long>(count), options.for_partner.c_str(),
+                   static_cast<unsigned long long>(withheld));
+    }
+  }
   sink.Write("]}\n");
   if (!scanned.ok()) {
     std::fprintf(stderr, "concord export: %s\n", scanned.message().c_str());
@@ -144,6 +188,12 @@ int RunExport(const DataDir& dir, const ExportOptions& options, const OutputOpti
       w.UInt(count);
       w.Key("out");
       w.String(options.out_path);
+      if (!options.for_partner.empty()) {
+        w.Key("for");
+        w.String(options.for_partner);
+        w.Key("withheld");
+        w.UInt(withheld);
+      }
       w.EndObject();
       std::printf("%s\n", text.c_str());
     } else {

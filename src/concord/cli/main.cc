@@ -74,6 +74,10 @@ int main(int argc, char** argv) {
                          "Which versions: all (default), first, last, or a timestamp");
   export_cmd->add_flag("--exclude-revoked", export_options.exclude_revoked,
                        "Leave out objects whose latest version is revoked");
+  export_cmd->add_option("--for", export_options.for_partner,
+                         "Release to this partner: only what its agreement allows");
+  export_cmd->add_option("--agreements", export_options.agreements_file,
+                         "The agreements file (default: <data dir>/agreements.toml)");
   export_cmd->add_option("-o,--out", export_options.out_path,
                          "Write to this file (atomically) instead of standard output");
 
@@ -163,6 +167,39 @@ int main(int argc, char** argv) {
                    "Connections open at once (default 4096)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   serve_cmd->add_flag("--quiet", serve_options.quiet, "No access log on standard error");
+  serve_cmd->add_option("--agreements", serve_options.agreements_file,
+                        "The agreements file (default: <data dir>/agreements.toml); reloaded "
+                        "when it changes or on SIGHUP");
+
+  size_t min_sighters = 2;
+  CLI::App* adversaries_cmd = app.add_subcommand(
+      "adversaries",
+      "Intrusion sets, campaigns and malware whose indicators several organisations sighted, "
+      "with first and last sighting per organisation");
+  adversaries_cmd
+      ->add_option("--min-sighters", min_sighters,
+                   "Organisations that must have sighted it (default 2)")
+      ->check(CLI::Range(size_t{1}, size_t{1000}));
+  adversaries_cmd->add_flag("--json", out.json, "Machine-readable output");
+
+  std::string agreements_flag;
+  CLI::App* sync_cmd =
+      app.add_subcommand("sync", "Federation with partners: what was exchanged, and a round now");
+  sync_cmd->require_subcommand(1);
+  CLI::App* sync_status = sync_cmd->add_subcommand(
+      "status", "Per partner and collection: last success, lag, failures, objects, last error");
+  CLI::App* sync_run = sync_cmd->add_subcommand(
+      "run",
+      "One round with every partner now: pulls, then sightings back (serve does this on "
+      "schedule)");
+  sync_run->add_option("--agreements", agreements_flag,
+                       "The agreements file (default: <data dir>/agreements.toml)");
+  CLI::App* agreements_cmd = app.add_subcommand("agreements", "The agreements with partners");
+  agreements_cmd->require_subcommand(1);
+  CLI::App* agreements_check = agreements_cmd->add_subcommand(
+      "check", "Read and check the agreements file; say what each partner may receive");
+  agreements_check->add_option("file", agreements_flag,
+                               "The file (default: <data dir>/agreements.toml)");
 
   TaxiiOptions taxii_options;
   CLI::App* taxii_cmd = app.add_subcommand("taxii", "Talk to a partner's TAXII 2.1 server");
@@ -201,13 +238,21 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1}, size_t{10000}));
   taxii_pull->add_option("--type", taxii_options.types, "Only objects of this type (repeatable)");
   CLI::App* taxii_push = taxii_cmd->add_subcommand(
-      "push", "Send stored objects (latest versions, never TLP:RED) to a remote collection");
+      "push",
+      "Send stored objects (latest versions, as the partner's agreement allows) to a "
+      "remote collection");
   common(taxii_push);
   taxii_push->add_option("--collection", taxii_options.collection, "Remote collection id")
       ->required();
   taxii_push->add_option("--from", taxii_options.from,
                          "Only objects of this local collection (id or alias)");
   taxii_push->add_option("--type", taxii_options.types, "Only objects of this type (repeatable)");
+  taxii_push
+      ->add_option("--for", taxii_options.for_partner,
+                   "The partner whose agreement decides what may be sent")
+      ->required();
+  taxii_push->add_option("--agreements", taxii_options.agreements_file,
+                         "The agreements file (default: <data dir>/agreements.toml)");
   taxii_push->add_option("--added-after", taxii_options.added_after,
                          "Only versions added after this RFC 3339 time");
 
@@ -308,6 +353,10 @@ int main(int argc, char** argv) {
     return RunGrant(dir, grant_options, out, &clock);
   }
   if (*serve_cmd) return RunServe(dir, serve_options, out, &clock);
+  if (*adversaries_cmd) return RunAdversaries(dir, min_sighters, out, &clock);
+  if (*sync_status) return RunSyncStatus(dir, out, &clock);
+  if (*sync_run) return RunSyncRun(dir, agreements_flag, out, &clock);
+  if (*agreements_check) return RunAgreementsCheck(dir, agreements_flag, out);
   if (*taxii_discover) return RunTaxiiDiscover(dir, taxii_options, out, &clock);
   if (*taxii_collections) return RunTaxiiCollections(dir, taxii_options, out, &clock);
   if (*taxii_pull) return RunTaxiiPull(dir, taxii_options, out, &clock);

@@ -60,9 +60,13 @@ TEST(RoundTripTest, ImportThenExportGivesBackEveryObject) {
     ManualClock clock(Timestamp{1767225600, 0});
     DataDir dir{(tmp / "node").string()};
     OutputOptions quiet{.json = true, .verbose = false, .progress = false};
-    ASSERT_EQ(RunImport(dir, ImportOptions{.inputs = {file}}, quiet, &clock), 0);
+    ImportOptions import;
+    import.inputs = {file};
+    ASSERT_EQ(RunImport(dir, import, quiet, &clock), 0);
     const std::string exported = (tmp / "export.json").string();
-    ASSERT_EQ(RunExport(dir, ExportOptions{.out_path = exported}, quiet, &clock), 0);
+    ExportOptions to_file;
+    to_file.out_path = exported;
+    ASSERT_EQ(RunExport(dir, to_file, quiet, &clock), 0);
 
     const Contents want = ReadContents({file});
     const Contents got = ReadContents({exported});

@@ -14,6 +14,7 @@
 
 #include "concord/base/follow_stream.h"
 #include "concord/base/input_stream.h"
+#include "concord/cli/agreements.h"
 #include "concord/cli/commands.h"
 #include "concord/cli/inputs.h"
 #include "concord/cli/progress.h"
@@ -117,17 +118,19 @@ Result<std::optional<Timestamp>> OptionalTime(const std::string& text, const cha
 // Writes the node's identity (once) and the scan's sightings in one transaction.
 Status StoreSightings(store::Store& store, const detect::IndicatorSet& indicators,
                       const detect::SightingCounter& sightings, const std::string& node_name,
-                      const std::string& description, Timestamp now, size_t* written) {
+                      const std::string& node_identity, const std::string& description,
+                      Timestamp now, size_t* written) {
   *written = 0;
   if (sightings.size() == 0) return Status::Ok();
   stix::Validator validator;
   CONCORD_ASSIGN_OR_RETURN(auto txn, store.BeginWrite(store::Provenance{"local", "concord scan"}));
-  const std::string identity_id = detect::NodeIdentityId(node_name);
+  const std::string identity_id =
+      node_identity.empty() ? detect::NodeIdentityId(node_name) : node_identity;
   store::Query q;
   q.ids = {identity_id};
   CONCORD_ASSIGN_OR_RETURN(store::Page existing, store.Find(q, 1));
   if (existing.objects.empty()) {
-    stix::Validation v = validator.Validate(detect::NodeIdentityJson(node_name, now));
+    stix::Validation v = validator.Validate(detect::NodeIdentityJson(node_name, now, identity_id));
     if (!v.ok()) return InvalidArgument("the node identity does not validate");
     CONCORD_RETURN_IF_ERROR(txn->Put(*v.object).status());
   }
@@ -254,9 +257,24 @@ int RunScan(const DataDir& dir, const ScanCommandOptions& options, const OutputO
     std::string description = "concord scan of";
     for (size_t i = 0; i < files->size() && i < 3; ++i) description += " " + (*files)[i];
     if (files->size() > 3) description += " and " + std::to_string(files->size() - 3) + " more";
-    stored = StoreSightings(**store, **indicators, scanner.sightings(),
-                            options.node_name.empty() ? DefaultNodeName() : options.node_name,
-                            description, clock->Now(), &sightings_written);
+    // Who saw it: --node-name, else the node the agreements name (so that sightings go back to
+    // partners under the identity they know), else $CONCORD_NODE_NAME or the host name.
+    std::string node_name = options.node_name;
+    std::string node_identity;
+    if (node_name.empty()) {
+      Result<policy::Agreements> agreements = LoadNodeAgreements(dir, "");
+      if (agreements.ok()) {
+        node_name = agreements->node.name;
+        node_identity = agreements->node.identity_id;
+      } else if (agreements.status().code() != StatusCode::kNotFound) {
+        stored = agreements.status();
+      }
+    }
+    if (node_name.empty()) node_name = DefaultNodeName();
+    if (stored.ok()) {
+      stored = StoreSightings(**store, **indicators, scanner.sightings(), node_name, node_identity,
+                              description, clock->Now(), &sightings_written);
+    }
   }
 
   const detect::ScanStats& st = scanner.stats();

@@ -1,14 +1,21 @@
-// `concord serve`: the TAXII 2.1 server over HTTPS, on the node's store.
+// `concord serve`: the TAXII 2.1 server over HTTPS, on the node's store, under the node's
+// agreements (reloaded when the file changes or on SIGHUP), with federation: scheduled pulls
+// from partners and sightings back to them.
 
 #include <signal.h>
 
 #include <charconv>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "concord/base/ascii.h"
+#include "concord/cli/agreements.h"
 #include "concord/cli/commands.h"
+#include "concord/federation/apply.h"
+#include "concord/federation/federation.h"
 #include "concord/net/https_server.h"
 #include "concord/taxii/http_service.h"
 
@@ -39,6 +46,31 @@ Status SplitListen(const std::string& listen, std::string* address, uint16_t* po
   return Status::Ok();
 }
 
+// The agreements file's identity (modification time and size), to notice a change.
+std::string FileStamp(const std::string& path) {
+  std::error_code ec;
+  auto time = std::filesystem::last_write_time(path, ec);
+  if (ec) return "";
+  auto size = std::filesystem::file_size(path, ec);
+  return std::to_string(time.time_since_epoch().count()) + "/" + std::to_string(ec ? 0 : size);
+}
+
+// The node's log: one line on standard error, with the time; thread-safe.
+class NodeLog {
+ public:
+  explicit NodeLog(Clock* clock) : clock_(clock) {}
+  void operator()(std::string_view line) {
+    const std::string when = FormatTimestamp(clock_->Now(), 3);
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::fprintf(stderr, "%s %.*s\n", when.c_str(), static_cast<int>(line.size()), line.data());
+  }
+  std::mutex& mutex() { return mutex_; }
+
+ private:
+  Clock* clock_;
+  std::mutex mutex_;
+};
+
 }  // namespace
 
 int RunServe(const DataDir& dir, const ServeOptions& options, const OutputOptions& out,
@@ -49,12 +81,43 @@ int RunServe(const DataDir& dir, const ServeOptions& options, const OutputOption
     std::fprintf(stderr, "concord serve: %s\n", s.message().c_str());
     return 2;
   }
+  NodeLog log(clock);
   // Create or migrate the store once, before any thread opens its own connection.
+  auto admin_store = dir.OpenStore(clock, /*create=*/true);
+  if (!admin_store.ok()) {
+    std::fprintf(stderr, "concord serve: %s\n", admin_store.status().message().c_str());
+    return 2;
+  }
+
+  // The agreements: a bad file stops the start (there is nothing in force yet to keep); a
+  // missing one means nothing is shared until one is written.
+  const std::string agreements_path = AgreementsPath(dir, options.agreements_file);
+  policy::AgreementsHolder agreements;
+  auto apply = [&](policy::Agreements loaded) -> Status {
+    Result<federation::Changes> changes = federation::ApplyAgreements(**admin_store, loaded);
+    if (!changes.ok()) return changes.status();
+    for (const std::string& change : *changes) log("agreements: " + change);
+    agreements.Set(std::make_shared<const policy::Agreements>(std::move(loaded)));
+    return Status::Ok();
+  };
+  std::string stamp = FileStamp(agreements_path);
   {
-    auto store = dir.OpenStore(clock, /*create=*/true);
-    if (!store.ok()) {
-      std::fprintf(stderr, "concord serve: %s\n", store.status().message().c_str());
+    Result<policy::Agreements> loaded = LoadNodeAgreements(dir, options.agreements_file);
+    if (!loaded.ok() && loaded.status().code() != StatusCode::kNotFound) {
+      std::fprintf(stderr, "concord serve: %s\n", loaded.status().message().c_str());
       return 2;
+    }
+    if (!loaded.ok()) {
+      log("concord serve: " + loaded.status().message());
+    } else {
+      const size_t partners = loaded->partners.size();
+      if (Status s = apply(std::move(*loaded)); !s.ok()) {
+        std::fprintf(stderr, "concord serve: applying %s: %s\n", agreements_path.c_str(),
+                     s.message().c_str());
+        return 2;
+      }
+      log("concord serve: agreements with " + std::to_string(partners) + " partner(s) from " +
+          agreements_path);
     }
   }
 
@@ -86,15 +149,19 @@ int RunServe(const DataDir& dir, const ServeOptions& options, const OutputOption
   config.public_url = options.public_url;
   while (config.public_url.ends_with("/")) config.public_url.pop_back();
   config.plain_http = options.plain_http;
+  config.agreements = &agreements;
+  config.on_refused = [&log](std::string_view partner, std::string_view id,
+                             std::string_view reason) {
+    log("refused from " + std::string(partner) + ": " + std::string(reason));
+  };
   taxii::HttpService service(
       config, [&dir, clock]() { return dir.OpenStore(clock, /*create=*/false); }, clock);
   server_options.on_thread_start = [&service](int i) { service.OnThreadStart(i); };
   server_options.error_responder = &taxii::HttpService::TransportError;
-  std::mutex log_mutex;
   if (!options.quiet) {
-    server_options.access_log = [&log_mutex, clock](const net::AccessRecord& a) {
+    server_options.access_log = [&log, clock](const net::AccessRecord& a) {
       const std::string when = FormatTimestamp(clock->Now(), 3);
-      std::lock_guard<std::mutex> lock(log_mutex);
+      std::lock_guard<std::mutex> lock(log.mutex());
       std::fprintf(stderr, "%s %s %s %s %s %d %llu %llu %.1fms\n", when.c_str(),
                    a.peer_address.c_str(), a.principal.empty() ? "-" : a.principal.c_str(),
                    a.method.c_str(), QuoteForMessage(a.target, 4096).c_str(), a.status,
@@ -109,6 +176,7 @@ int RunServe(const DataDir& dir, const ServeOptions& options, const OutputOption
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const bool plain = options.plain_http;
@@ -133,10 +201,60 @@ int RunServe(const DataDir& dir, const ServeOptions& options, const OutputOption
   if (out.json) std::printf("{\"url\":\"%s\"}\n", url.c_str());
   std::fflush(stdout);
 
+  // Federation: a worker per partner whose agreement names its server.
+  federation::FederationOptions fed;
+  fed.open_store = [&dir, clock]() { return dir.OpenStore(clock, /*create=*/false); };
+  fed.clock = clock;
+  fed.log = [&log](std::string_view line) { log(line); };
+  federation::Federation federation(fed);
+  federation.Start(agreements.Get());
+
+  // Reloads: a changed file (looked at every few seconds) or SIGHUP. A bad file is reported
+  // with its line and reason, and the agreements in force stay in force.
+  auto reload = [&](const char* why) {
+    Result<policy::Agreements> loaded = LoadNodeAgreements(dir, options.agreements_file);
+    if (!loaded.ok()) {
+      log("agreements not reloaded (" + std::string(why) + "): " + loaded.status().message() +
+          "; the agreements in force stay in force");
+      return;
+    }
+    if (Status s = apply(std::move(*loaded)); !s.ok()) {
+      log("agreements not reloaded (" + std::string(why) + "): " + s.message());
+      return;
+    }
+    log("agreements reloaded (" + std::string(why) + ") from " + agreements_path);
+    federation.Start(agreements.Get());
+  };
+  std::mutex watch_mutex;
+  std::condition_variable watch_wake;
+  bool watch_stop = false;
+  std::thread watcher([&] {
+    std::unique_lock<std::mutex> lock(watch_mutex);
+    while (!watch_wake.wait_for(lock, options.reload_interval, [&] { return watch_stop; })) {
+      const std::string now = FileStamp(agreements_path);
+      if (now == stamp || now.empty()) continue;
+      stamp = now;
+      reload("the file changed");
+    }
+  });
+
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    std::lock_guard<std::mutex> lock(watch_mutex);
+    stamp = FileStamp(agreements_path);
+    reload("SIGHUP");
+  }
   std::fprintf(stderr, "concord serve: %s: finishing requests in flight\n",
                signal_number == SIGINT ? "interrupted" : "terminated");
+  {
+    std::lock_guard<std::mutex> lock(watch_mutex);
+    watch_stop = true;
+  }
+  watch_wake.notify_all();
+  watcher.join();
+  federation.Stop();
   (*server)->Shutdown(kShutdownGrace);
   (*server)->Wait();
   std::fprintf(stderr, "concord serve: stopped\n");

@@ -11,11 +11,13 @@
 
 #include "concord/base/ascii.h"
 #include "concord/base/hash.h"
+#include "concord/cli/agreements.h"
 #include "concord/cli/commands.h"
 #include "concord/json/document.h"
 #include "concord/json/writer.h"
 #include "concord/stix/validator.h"
 #include "concord/taxii/client.h"
+#include "concord/taxii/release.h"
 
 namespace concord::cli {
 namespace {
@@ -337,35 +339,58 @@ int RunTaxiiPush(const DataDir& dir, const TaxiiOptions& options, const OutputOp
     if (!t.ok()) return Fail(name, InvalidArgument("--added-after: not an RFC 3339 time"), 2);
     q.added_after = t->instant;
   }
+  if (options.for_partner.empty()) {
+    return Fail(name,
+                InvalidArgument("--for: name the partner whose agreement decides what may be "
+                                "sent (docs/agreements.md)"),
+                2);
+  }
+  Result<policy::Agreements> agreements = LoadNodeAgreements(dir, options.agreements_file);
+  if (!agreements.ok()) return Fail(name, agreements.status(), 2);
+  if (agreements->Find(options.for_partner) == nullptr) {
+    return Fail(name,
+                InvalidArgument("--for " + QuoteForMessage(options.for_partner) +
+                                ": there is no agreement with that partner"),
+                2);
+  }
+  taxii::ReleaseFilter release(store->get(), &*agreements, options.for_partner);
   taxii::PushResult total;
   uint64_t held_back = 0;
-  std::vector<std::string> batch;
-  Status failed;
-  auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    CONCORD_ASSIGN_OR_RETURN(taxii::PushResult r,
-                             (*client)->Push(*root, options.collection, batch));
-    batch.clear();
-    total.posts += r.posts;
-    total.successes += r.successes;
-    total.failures += r.failures;
-    total.pendings += r.pendings;
-    for (std::string& m : r.failure_messages) {
+  uint64_t held_back_red = 0;
+  Status scanned;
+  std::string cursor;
+  do {
+    Result<store::Page> page = (*store)->Find(q, kPushBatch, cursor);
+    if (!page.ok()) {
+      scanned = page.status();
+      break;
+    }
+    cursor = page->more ? page->next_cursor : "";
+    for (const store::StoredObject& o : page->objects) held_back_red += o.tlp == stix::Tlp::kRed;
+    if (scanned = release.Apply(&page->objects); !scanned.ok()) break;
+    held_back += release.withheld().size();
+    if (out.verbose) {
+      for (const taxii::Withheld& w : release.withheld()) {
+        std::fprintf(stderr, "concord taxii push: withheld %s: %s\n", w.id.c_str(),
+                     w.reason.c_str());
+      }
+    }
+    std::vector<std::string> batch;
+    for (store::StoredObject& o : page->objects) batch.push_back(std::move(o.json));
+    if (batch.empty()) continue;
+    Result<taxii::PushResult> r = (*client)->Push(*root, options.collection, batch);
+    if (!r.ok()) {
+      scanned = r.status();
+      break;
+    }
+    total.posts += r->posts;
+    total.successes += r->successes;
+    total.failures += r->failures;
+    total.pendings += r->pendings;
+    for (std::string& m : r->failure_messages) {
       if (total.failure_messages.size() < 100) total.failure_messages.push_back(std::move(m));
     }
-    return Status::Ok();
-  };
-  Status scanned = (*store)->Scan(q, [&](const store::StoredObject& o) -> Status {
-    // TLP:RED never leaves this node.
-    if (o.tlp == stix::Tlp::kRed) {
-      ++held_back;
-      return Status::Ok();
-    }
-    batch.push_back(o.json);
-    if (batch.size() >= kPushBatch) return flush();
-    return Status::Ok();
-  });
-  if (scanned.ok()) scanned = flush();
+  } while (!cursor.empty());
   for (const std::string& m : total.failure_messages) {
     std::fprintf(stderr, "concord taxii push: refused: %s\n", m.c_str());
   }
@@ -373,21 +398,21 @@ int RunTaxiiPush(const DataDir& dir, const TaxiiOptions& options, const OutputOp
   if (out.json) {
     std::printf(
         "{\"posts\":%llu,\"successes\":%llu,\"failures\":%llu,\"pendings\":%llu,"
-        "\"held_back_tlp_red\":%llu}\n",
+        "\"withheld\":%llu,\"held_back_tlp_red\":%llu}\n",
         static_cast<unsigned long long>(total.posts),
         static_cast<unsigned long long>(total.successes),
         static_cast<unsigned long long>(total.failures),
-        static_cast<unsigned long long>(total.pendings),
-        static_cast<unsigned long long>(held_back));
+        static_cast<unsigned long long>(total.pendings), static_cast<unsigned long long>(held_back),
+        static_cast<unsigned long long>(held_back_red));
   } else {
     std::printf(
         "pushed in %llu request(s): %llu accepted, %llu refused, %llu pending; %llu "
-        "TLP:RED object(s) held back\n",
+        "object(s) withheld by the agreement with %s (%llu of them TLP:RED)\n",
         static_cast<unsigned long long>(total.posts),
         static_cast<unsigned long long>(total.successes),
         static_cast<unsigned long long>(total.failures),
-        static_cast<unsigned long long>(total.pendings),
-        static_cast<unsigned long long>(held_back));
+        static_cast<unsigned long long>(total.pendings), static_cast<unsigned long long>(held_back),
+        options.for_partner.c_str(), static_cast<unsigned long long>(held_back_red));
   }
   return total.failures > 0 ? 1 : 0;
 }

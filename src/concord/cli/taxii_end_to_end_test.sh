@@ -17,14 +17,29 @@ trap cleanup EXIT
 uk() { "$concord" --data-dir "$tmp/uk" --no-progress "$@"; }
 us() { "$concord" --data-dir "$tmp/us" --no-progress "$@"; }
 
-# The UK node: a shared collection (the crew, two objects of it TLP:RED), an inbox, a partner.
+# The UK node: a shared collection (the crew, two objects of it TLP:RED), an inbox, a partner,
+# and the agreement with it (docs/agreements.md), which serve applies (partner, grants).
 uk collection create shared --title "Shared with the US" >/dev/null
 uk collection create inbox >/dev/null
 uk import --collection shared "$src/examples/ransomware-crew.json" >/dev/null
+cat >"$tmp/uk/agreements.toml" <<'EOF'
+[node]
+name = "uk-node"
+identity = "identity--4a1c0000-0000-4000-8000-000000000001"
+unmarked = "clear"
+
+[[partner]]
+name = "us-node"
+identity = "identity--a463ffb3-1bd9-4d94-b02d-74e4f1658283"
+max_tlp = "amber"
+types = ["*"]
+read = ["shared"]
+write = ["inbox"]
+EOF
+check "agreements check" contains "$(uk agreements check)" "us-node: receives up to TLP:amber"
+check "release for us-node: RED withheld" \
+  contains "$(uk export --for us-node 2>&1 >/dev/null)" "withheld by the agreement"
 uk partner add us-node --identity identity--a463ffb3-1bd9-4d94-b02d-74e4f1658283 >/dev/null
-uk grant us-node shared --read >/dev/null
-uk grant us-node inbox --write >/dev/null
-check "grant list" contains "$(uk grant --list)" "us-node"
 uk token issue us-node >"$tmp/token" 2>"$tmp/issue.err"
 check "token shown once" contains "$(cat "$tmp/token")" "^cct_[0-9a-f]\{16\}_"
 check "token id told" contains "$(cat "$tmp/issue.err")" "stored only as a hash"
@@ -52,6 +67,7 @@ for _ in $(seq 100); do grep -q url "$tmp/serve.out" 2>/dev/null && break; sleep
 url=$(grep -o 'https://[^"]*' "$tmp/serve.out")
 url=${url/127.0.0.1/localhost}
 check "server started" test -n "$url"
+check "serve applied the agreements" contains "$(uk grant --list)" "us-node"
 ca=(--ca-file "$tmp/uk/tls/server.pem")
 export CONCORD_TAXII_TOKEN
 CONCORD_TAXII_TOKEN=$(cat "$tmp/token")
@@ -78,9 +94,23 @@ us taxii pull "$url" "${ca[@]}" --collection "$shared" --into from-uk >"$tmp/out
 check "second pull resumes" contains "$(cat "$tmp/err")" "continuing after"
 check "second pull finds nothing new" contains "$(cat "$tmp/out")" "pulled 0 object(s)"
 
-# Push into the inbox (write-only for us-node), then check it arrived on the UK node.
+# Push into the inbox (write-only for us-node), as the US node's agreement with the UK allows,
+# then check it arrived on the UK node.
+cat >"$tmp/us/agreements.toml" <<'EOF'
+[node]
+name = "us-node"
+identity = "identity--a463ffb3-1bd9-4d94-b02d-74e4f1658283"
+unmarked = "green"
+
+[[partner]]
+name = "uk-node"
+identity = "identity--4a1c0000-0000-4000-8000-000000000001"
+max_tlp = "amber"
+types = ["indicator", "malware", "relationship"]
+EOF
 us import --collection mine "$src/examples/legacy-stix20.json" >/dev/null 2>&1
-code=$(status_of us taxii push "$url" "${ca[@]}" --collection "$inbox" --from mine)
+check "push needs --for" test "$(status_of us taxii push "$url" "${ca[@]}" --collection "$inbox")" = 2
+code=$(status_of us taxii push "$url" "${ca[@]}" --collection "$inbox" --from mine --for uk-node)
 check "push exits 0" test "$code" = 0
 check "push accepted" contains "$(cat "$tmp/out")" "accepted, 0 refused"
 check "pushed objects on the UK node" test "$(uk export --collection inbox | grep -c '"id"')" -gt 0
@@ -101,6 +131,24 @@ uk token rotate us-node >"$tmp/token2" 2>/dev/null
 CONCORD_TAXII_TOKEN=$(cat "$tmp/token2")
 check "rotated token works" test "$(status_of us taxii collections "$url" "${ca[@]}")" = 0
 check "token list shows both" test "$(uk token list us-node | wc -l)" = 2
+
+# Agreements are reloaded without a restart: a bad file is refused with its line and the
+# agreements in force stay; a good one takes effect (here: the US may no longer read "shared").
+wait_for_log() {
+  for _ in $(seq 100); do grep -q "$1" "$tmp/serve.err" && return 0; sleep 0.1; done
+  return 1
+}
+cp "$tmp/uk/agreements.toml" "$tmp/agreements.good"
+sed -i 's/max_tlp = "amber"/max_tlp = "red"/' "$tmp/uk/agreements.toml"
+check "bad agreements refused with the line" wait_for_log "agreements.toml:9: .*TLP:RED never leaves"
+check "agreements in force kept" contains "$(cat "$tmp/serve.err")" "stay in force"
+check "still readable after a bad reload" \
+  test "$(status_of us taxii pull "$url" "${ca[@]}" --collection "$shared" --into from-uk)" = 0
+sed 's/read = \["shared"\]/read = []/' "$tmp/agreements.good" >"$tmp/uk/agreements.toml"
+check "good agreements reloaded" wait_for_log "agreements reloaded"
+check "reload took the right away" \
+  test "$(status_of us taxii pull "$url" "${ca[@]}" --collection "$shared" --into from-uk)" = 1
+check "refusal is 404 now" contains "$(cat "$tmp/err")" "HTTP 404"
 
 # SIGTERM: the server finishes and exits 0.
 kill -TERM "$server"

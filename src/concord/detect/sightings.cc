@@ -23,7 +23,8 @@ std::string NodeIdentityId(std::string_view name) {
   return "identity--" + UuidV5(ns, name).ToString();
 }
 
-std::string NodeIdentityJson(std::string_view name, Timestamp created) {
+std::string NodeIdentityJson(std::string_view name, Timestamp created,
+                             std::string_view identity_id) {
   std::string out;
   json::Writer w(&out);
   w.BeginObject();
@@ -32,7 +33,7 @@ std::string NodeIdentityJson(std::string_view name, Timestamp created) {
   w.Key("spec_version");
   w.String("2.1");
   w.Key("id");
-  w.String(NodeIdentityId(name));
+  w.String(identity_id.empty() ? NodeIdentityId(name) : std::string(identity_id));
   w.Key("created");
   w.String(FormatTimestamp(created, 3));
   w.Key("modified");
@@ -43,6 +44,10 @@ std::string NodeIdentityJson(std::string_view name, Timestamp created) {
   w.String("organization");
   w.Key("description");
   w.String("The Concord node that reports these sightings.");
+  w.Key("object_marking_refs");
+  w.BeginArray();
+  w.String(stix::TlpMarkingId(stix::Tlp::kClear));
+  w.EndArray();
   w.EndObject();
   return out;
 }

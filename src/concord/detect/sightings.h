@@ -20,8 +20,12 @@ namespace concord::detect {
 // The identity object (STIX 2.1 section 4.5) that names this node in sightings: an
 // organization named `name`, id UUIDv5(identity namespace, name) so that the same node name
 // always gives the same id.
+// The identity is marked TLP:CLEAR: who reports a sighting is not itself a secret (the
+// sightings are marked on their own). `identity_id` overrides the id (the one the node's
+// agreements name); "" for NodeIdentityId(name).
 std::string NodeIdentityId(std::string_view name);
-std::string NodeIdentityJson(std::string_view name, Timestamp created);
+std::string NodeIdentityJson(std::string_view name, Timestamp created,
+                             std::string_view identity_id = "");
 
 struct SightingOptions {
   std::string identity_id;  // where_sighted_refs and created_by_ref
