@@ -139,6 +139,18 @@ int main(int argc, char** argv) {
     Capture(concord + flags + " grant bench-partner shared --read --write >/dev/null");
     std::filesystem::remove(bundle);
   }
+  // The agreement that lets the partner read and write "shared" (serve applies it); every
+  // response passes the release policy, as in production.
+  {
+    std::ofstream agreements(data + "/agreements.toml");
+    agreements << "[node]\nname = \"bench-node\"\n"
+                  "identity = \"identity--0b1c2d3e-4f50-4617-a829-3a4b5c6d7e8f\"\n"
+                  "unmarked = \"green\"\n\n"
+                  "[[partner]]\nname = \"bench-partner\"\n"
+                  "identity = \"identity--6a1a2f0e-3d4b-4c5e-9f60-718293a4b5c6\"\n"
+                  "max_tlp = \"amber\"\ntypes = [\"*\"]\nread = [\"shared\"]\n"
+                  "write = [\"shared\"]\n";
+  }
   const std::string token_json = Capture(concord + flags + " --json token issue bench-partner");
   const std::string token = JsonString(token_json, "token");
   if (token.empty()) {

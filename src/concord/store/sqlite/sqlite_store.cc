@@ -7,7 +7,9 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <mutex>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -430,6 +432,8 @@ class SqliteStore::Impl {
   // Steps a bound INSERT/UPDATE/DELETE `stmt` (reset by the caller) to the end; returns how many
   // rows it changed.
   Result<uint64_t> StepWrite(sqlite3_stmt* stmt, std::string_view doing);
+  // Reads the sources table into source_names_.
+  Status LoadSourceNames();
   // The internal key of the collection with id `id` (not an alias); NotFound.
   Result<int64_t> CollectionNum(std::string_view id);
   // Reads every row of `stmt` (bound, and reset by the caller) with `read`.
@@ -490,11 +494,12 @@ class SqliteStore::Impl {
   Stmt status_get_;
   Stmt statuses_delete_before_;
   Stmt partner_update_;
-  Stmt sources_of_;
   Stmt sync_put_;
   Stmt sync_get_;
   Stmt sync_list_;
   std::unordered_map<std::string, Stmt> query_cache_;
+  // sources.id -> (kind, name): rows are only ever added, so an unknown id means "read again".
+  std::unordered_map<int64_t, Provenance> source_names_;
 };
 
 class SqliteStore::Impl::Transaction final : public WriteTransaction {
@@ -593,6 +598,9 @@ Status SqliteStore::Impl::Step(const Stmt& stmt, std::string_view doing) {
 }
 
 void SqliteStore::Impl::Rollback() {
+  // Sources added by the rolled-back transaction are gone, and their ids may be given to other
+  // sources later: forget what was read of them.
+  source_names_.clear();
   // SQLite rolls back by itself after some errors (a full disk, for one).
   if (sqlite3_get_autocommit(db_)) return;
   Status ignored = Step(rollback_, "rolling back");
@@ -600,6 +608,11 @@ void SqliteStore::Impl::Rollback() {
 }
 
 Status SqliteStore::Impl::Init() {
+  // SQLite's memory statistics take one process-wide mutex on every allocation: with a
+  // connection per server thread that lock is contended on every statement. Concord reads no
+  // statistics, so they are off (must precede sqlite3_initialize; later calls are ignored).
+  static std::once_flag memstatus_off;
+  std::call_once(memstatus_off, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   int rc =
       sqlite3_open_v2(path_.c_str(), &db_handle_.db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -769,10 +782,6 @@ Status SqliteStore::Impl::PrepareStatements() {
       {&statuses_delete_before_, "DELETE FROM statuses WHERE request_us < ?1"},
       {&partner_update_,
        "UPDATE OR IGNORE partners SET identity_id = ?2, cert_sha256 = ?3 WHERE name = ?1"},
-      {&sources_of_,
-       "SELECT DISTINCT s.kind, s.name FROM objects o JOIN object_sources os ON os.date_added = "
-       "o.date_added JOIN sources s ON s.id = os.source_id WHERE o.id = ?1 ORDER BY s.kind, "
-       "s.name"},
       {&sync_put_,
        "INSERT INTO sync_state(partner, direction, collection, cursor, last_attempt, "
        "last_success, last_error, consecutive_failures, objects, rejected) VALUES(?1, ?2, ?3, ?4, "
@@ -1697,22 +1706,73 @@ Status SqliteStore::Impl::UpdatePartner(const Partner& partner) {
 
 Result<std::map<std::string, std::vector<Provenance>>> SqliteStore::Impl::SourcesOf(
     const std::vector<std::string>& ids) {
+  // A few statements of fixed sizes (the last id repeated to fill one), each reading many ids
+  // in one read transaction: a page of objects costs one or two statements, not one per id.
+  // Rows name sources by number; the few sources there are are read once and kept.
+  constexpr size_t kSizes[] = {8, 64, 512};
   std::map<std::string, std::vector<Provenance>> out;
-  sqlite3_stmt* stmt = sources_of_.get();
-  for (const std::string& id : ids) {
-    if (out.count(id) != 0) continue;
-    ResetOnExit reset(stmt);
-    BindText(stmt, 1, id);
-    std::vector<Provenance> sources;
-    for (;;) {
-      CONCORD_ASSIGN_OR_RETURN(bool row, StepRow(stmt, "reading where an object came from"));
-      if (!row) break;
-      sources.push_back(
-          Provenance{std::string(ColumnText(stmt, 0)), std::string(ColumnText(stmt, 1))});
+  size_t done = 0;
+  while (done < ids.size()) {
+    const size_t left = ids.size() - done;
+    size_t size = kSizes[0];
+    for (size_t candidate : kSizes) {
+      size = candidate;
+      if (candidate >= left) break;
     }
-    if (!sources.empty()) out.emplace(id, std::move(sources));
+    const size_t take = std::min(left, size);
+    std::string sql =
+        "SELECT o.id, os.source_id FROM objects o JOIN object_sources os ON os.date_added = "
+        "o.date_added WHERE o.id IN (";
+    for (size_t i = 0; i < size; ++i) sql += i == 0 ? "?" : ",?";
+    sql += ")";
+    CONCORD_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, CachedQuery(sql));
+    ResetOnExit reset(stmt);
+    for (size_t i = 0; i < size; ++i) {
+      BindText(stmt, static_cast<int>(i + 1), ids[done + std::min(i, take - 1)]);
+    }
+    for (;;) {
+      CONCORD_ASSIGN_OR_RETURN(bool row, StepRow(stmt, "reading where objects came from"));
+      if (!row) break;
+      const int64_t source = sqlite3_column_int64(stmt, 1);
+      auto known = source_names_.find(source);
+      if (known == source_names_.end()) {
+        CONCORD_RETURN_IF_ERROR(LoadSourceNames());
+        known = source_names_.find(source);
+        if (known == source_names_.end()) {
+          return Status(StatusCode::kCorruption, path_ + ": object_sources names source " +
+                                                     std::to_string(source) +
+                                                     ", which is not in sources");
+        }
+      }
+      out[std::string(ColumnText(stmt, 0))].push_back(known->second);
+    }
+    done += take;
+  }
+  for (auto& [id, sources] : out) {
+    std::sort(sources.begin(), sources.end(), [](const Provenance& a, const Provenance& b) {
+      return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+    });
+    sources.erase(std::unique(sources.begin(), sources.end(),
+                              [](const Provenance& a, const Provenance& b) {
+                                return a.kind == b.kind && a.name == b.name;
+                              }),
+                  sources.end());
   }
   return out;
+}
+
+Status SqliteStore::Impl::LoadSourceNames() {
+  CONCORD_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, CachedQuery("SELECT id, kind, name FROM sources"));
+  ResetOnExit reset(stmt);
+  source_names_.clear();
+  for (;;) {
+    CONCORD_ASSIGN_OR_RETURN(bool row, StepRow(stmt, "reading the sources"));
+    if (!row) break;
+    source_names_.emplace(
+        sqlite3_column_int64(stmt, 0),
+        Provenance{std::string(ColumnText(stmt, 1)), std::string(ColumnText(stmt, 2))});
+  }
+  return Status::Ok();
 }
 
 Status SqliteStore::Impl::PutSyncState(const SyncState& state) {

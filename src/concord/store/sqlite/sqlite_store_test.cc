@@ -956,6 +956,23 @@ TEST_F(SqliteStoreTest, SourcesOf) {
   EXPECT_TRUE(S().SourcesOf({})->empty());
 }
 
+TEST_F(SqliteStoreTest, SourcesOfForgetsSourcesOfARolledBackTransaction) {
+  const std::string a = Id("indicator", 1);
+  {
+    auto txn = S().BeginWrite({"partner", "rolled-back"});
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->Put(Make(a, V(1))).ok());
+    auto inside = S().SourcesOf({a});  // sees (and may remember) the uncommitted source
+    ASSERT_TRUE(inside.ok());
+    EXPECT_EQ(inside->at(a)[0].name, "rolled-back");
+  }  // rolled back: the source's id is free again
+  PutAll({Make(a, V(1))}, {"partner", "committed"});
+  auto after = S().SourcesOf({a});
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->at(a).size(), 1u);
+  EXPECT_EQ(after->at(a)[0].name, "committed");
+}
+
 TEST_F(SqliteStoreTest, SyncStates) {
   EXPECT_EQ(S().GetSyncState("us", "pull", "c1").status().code(), StatusCode::kNotFound);
   SyncState pull;
