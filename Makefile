@@ -38,9 +38,10 @@ fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCONCORD_FUZZ=ON -DCONCORD_BUILD_BENCH=OFF >/dev/null
 	cmake --build $(BUILD)-fuzz -j $(JOBS) --target stix_reader_fuzz pattern_parser_fuzz \
-	  ingest_fuzz warning_list_fuzz taxii_query_fuzz taxii_request_fuzz
+	  ingest_fuzz warning_list_fuzz taxii_query_fuzz taxii_request_fuzz policy_fuzz
 	mkdir -p $(BUILD)-fuzz/corpus/stix $(BUILD)-fuzz/corpus/pattern $(BUILD)-fuzz/corpus/ingest \
-	  $(BUILD)-fuzz/corpus/warninglists $(BUILD)-fuzz/corpus/taxii $(BUILD)-fuzz/corpus/requests
+	  $(BUILD)-fuzz/corpus/warninglists $(BUILD)-fuzz/corpus/taxii $(BUILD)-fuzz/corpus/requests \
+	  $(BUILD)-fuzz/corpus/policy
 	grep -h '^pattern ' testdata/pattern/*.cases | sed 's/^pattern //' | \
 	  split -l 1 - $(BUILD)-fuzz/corpus/pattern/seed-
 	$(BUILD)-fuzz/fuzz/stix_reader_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/stix \
@@ -66,6 +67,11 @@ fuzz: deps
 	$(BUILD)-fuzz/fuzz/taxii_query_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/taxii
 	cp testdata/taxii/requests/* $(BUILD)-fuzz/corpus/requests/
 	$(BUILD)-fuzz/fuzz/taxii_request_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/requests
+	{ printf '\000'; cat docs/agreements.md | sed -n '/^```toml/,/^```/p' | sed '1d;$$d'; } \
+	  > $(BUILD)-fuzz/corpus/policy/seed-agreements
+	for f in testdata/stix/valid/*.json; do { printf '\001'; cat "$$f"; } \
+	  > $(BUILD)-fuzz/corpus/policy/$$(basename "$$f"); done
+	$(BUILD)-fuzz/fuzz/policy_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/policy
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
