@@ -48,12 +48,18 @@ Status ReleaseFilter::Apply(std::vector<store::StoredObject>* objects) {
 
   std::vector<policy::Subject> subjects;
   subjects.reserve(objects->size());
-  std::set<std::string> wanted;  // referenced ids
   for (const store::StoredObject& o : *objects) {
     Result<policy::Subject> s = policy::DescribeObject(o.json, origins(o.id));
     if (!s.ok()) return s.status().WithPrefix("reading " + o.id + " from the store");
-    for (const std::string& ref : s->reveals) wanted.insert(ref);
     subjects.push_back(std::move(*s));
+  }
+  // Rules 1-9 first: only what they release needs its references looked up (rule 10).
+  std::vector<policy::Decision> decisions;
+  decisions.reserve(objects->size());
+  std::set<std::string> wanted;  // referenced ids
+  for (const policy::Subject& s : subjects) {
+    decisions.push_back(policy::Decide(s, recipient_, *agreements_, policy::SubjectLookup()));
+    if (decisions.back().released()) wanted.insert(s.reveals.begin(), s.reveals.end());
   }
 
   // The latest versions of referenced objects, as the policy sees them.
@@ -89,7 +95,10 @@ Status ReleaseFilter::Apply(std::vector<store::StoredObject>* objects) {
   size_t kept = 0;
   for (size_t i = 0; i < objects->size(); ++i) {
     store::StoredObject& o = (*objects)[i];
-    const policy::Decision d = policy::Decide(subjects[i], recipient_, *agreements_, lookup);
+    if (decisions[i].released() && !subjects[i].reveals.empty()) {
+      decisions[i] = policy::Decide(subjects[i], recipient_, *agreements_, lookup);
+    }
+    const policy::Decision& d = decisions[i];
     if (d.verdict == policy::Verdict::kWithhold) {
       withheld_.push_back(Withheld{o.id, d.reason});
       continue;
