@@ -494,26 +494,6 @@ Status StagePlainText(std::string_view text, const WarningListLimits& limits, St
   return Status::Ok();
 }
 
-std::string_view JsonTypeName(json::ElementType type) {
-  switch (type) {
-    case json::ElementType::ARRAY:
-      return "an array";
-    case json::ElementType::OBJECT:
-      return "an object";
-    case json::ElementType::INT64:
-    case json::ElementType::UINT64:
-    case json::ElementType::DOUBLE:
-      return "a number";
-    case json::ElementType::STRING:
-      return "a string";
-    case json::ElementType::BOOL:
-      return "a boolean";
-    case json::ElementType::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
-
 // The string member `key` of `object`: std::nullopt when absent, an error when not a string.
 Result<std::optional<std::string_view>> OptionalString(const json::ObjectView& object,
                                                        std::string_view key) {
@@ -522,7 +502,7 @@ Result<std::optional<std::string_view>> OptionalString(const json::ObjectView& o
   std::string_view s;
   if (e.get_string().get(s) != simdjson::SUCCESS) {
     return InvalidArgument("\"" + std::string(key) + "\": expected a string, found " +
-                           std::string(JsonTypeName(e.type())));
+                           std::string(json::TypeName(e.type())));
   }
   return std::optional<std::string_view>(s);
 }
@@ -536,7 +516,7 @@ Status StageMisp(std::string_view text, std::string_view caller_name,
   json::ObjectView object;
   if (root->get_object().get(object) != simdjson::SUCCESS) {
     return InvalidArgument("expected a JSON object (a MISP warning list), found " +
-                           std::string(JsonTypeName(root->type())));
+                           std::string(json::TypeName(root->type())));
   }
 
   CONCORD_ASSIGN_OR_RETURN(std::optional<std::string_view> name, OptionalString(object, "name"));
@@ -557,7 +537,7 @@ Status StageMisp(std::string_view text, std::string_view caller_name,
     std::string_view s;
     if (e.get_string().get(s) != simdjson::SUCCESS) {
       return InvalidArgument("\"type\": expected a string, found " +
-                             std::string(JsonTypeName(e.type())));
+                             std::string(json::TypeName(e.type())));
     }
     const std::optional<EntryType> t = EntryTypeFromName(s);
     if (!t) {
@@ -571,7 +551,7 @@ Status StageMisp(std::string_view text, std::string_view caller_name,
     json::ArrayView array;
     if (e.get_array().get(array) != simdjson::SUCCESS) {
       return InvalidArgument("\"matching_attributes\": expected an array of strings, found " +
-                             std::string(JsonTypeName(e.type())));
+                             std::string(json::TypeName(e.type())));
     }
     uint8_t kinds = 0;
     bool any = false;
@@ -581,7 +561,7 @@ Status StageMisp(std::string_view text, std::string_view caller_name,
       if (item.get_string().get(s) != simdjson::SUCCESS) {
         return InvalidArgument("matching_attributes[" + std::to_string(i) +
                                "]: expected a string, found " +
-                               std::string(JsonTypeName(item.type())));
+                               std::string(json::TypeName(item.type())));
       }
       any = true;
       for (const AttributeKinds& a : kAttributeKinds) {
@@ -604,7 +584,7 @@ Status StageMisp(std::string_view text, std::string_view caller_name,
       std::string_view s;
       if (item.get_string().get(s) != simdjson::SUCCESS) {
         return EntryError(where,
-                          "expected a string, found " + std::string(JsonTypeName(item.type())));
+                          "expected a string, found " + std::string(json::TypeName(item.type())));
       }
       if (s.empty()) continue;  // MISP skips empty entries
       CONCORD_RETURN_IF_ERROR(StageEntry(type, s, where, limits, staged));
@@ -619,7 +599,7 @@ Status StageMisp(std::string_view text, std::string_view caller_name,
     }
   } else {
     return InvalidArgument("\"list\": expected an array of strings, found " +
-                           std::string(JsonTypeName(e.type())));
+                           std::string(json::TypeName(e.type())));
   }
   return Status::Ok();
 }

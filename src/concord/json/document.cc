@@ -426,6 +426,26 @@ Result<Element> Parser::Parse(std::string_view text) {
   return InvalidArgument(std::string("invalid JSON: ") + simdjson::error_message(error));
 }
 
+std::string_view TypeName(ElementType type) {
+  switch (type) {
+    case ElementType::ARRAY:
+      return "an array";
+    case ElementType::OBJECT:
+      return "an object";
+    case ElementType::INT64:
+    case ElementType::UINT64:
+    case ElementType::DOUBLE:
+      return "a number";
+    case ElementType::STRING:
+      return "a string";
+    case ElementType::BOOL:
+      return "a boolean";
+    case ElementType::NULL_VALUE:
+      return "null";
+  }
+  return "a value";
+}
+
 Status LocateSyntaxError(std::string_view text, size_t max_depth) {
   return SyntaxChecker(text, max_depth).Check();
 }

@@ -39,6 +39,10 @@ class Parser {
   std::string padded_;  // `text` copied with SIMDJSON_PADDING spare bytes
 };
 
+// "an array", "an object", "a number", "a string", "a boolean", "null": for messages that say
+// what was found where something else was expected.
+std::string_view TypeName(ElementType type);
+
 // Finds the first syntax error in `text` with a slow, iterative, obviously correct scan. Returns
 // OK when `text` is one valid JSON value. Used to explain what simdjson rejected, with a position.
 Status LocateSyntaxError(std::string_view text, size_t max_depth);

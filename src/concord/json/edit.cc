@@ -1,5 +1,7 @@
 #include "concord/json/edit.h"
 
+#include <algorithm>
+
 namespace concord::json {
 namespace {
 
@@ -7,7 +9,7 @@ namespace {
 size_t SkipString(std::string_view s, size_t i) {
   ++i;
   while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
-  return i + 1;
+  return std::min(i + 1, s.size());
 }
 
 // Index just past the value that starts at s[i], in minified JSON. Iterative.
@@ -118,6 +120,25 @@ bool FindTopLevelMember(std::string_view s, std::string_view name, size_t* membe
 }
 
 }  // namespace
+
+std::vector<Span> ValueSpans(std::string_view s) {
+  std::vector<Span> spans;
+  if (s.size() < 2) return spans;
+  const bool object = s[0] == '{';
+  size_t i = 1;
+  while (i < s.size() && s[i] != '}' && s[i] != ']') {
+    if (object) {
+      i = SkipString(s, i);  // the key
+      if (i < s.size() && s[i] == ':') ++i;
+    }
+    const size_t begin = i;
+    i = SkipValue(s, i);
+    spans.push_back({begin, i});
+    if (i < s.size() && s[i] == ',') ++i;
+    if (i == begin) break;  // not minified JSON: stop rather than loop
+  }
+  return spans;
+}
 
 bool RemoveTopLevelMember(std::string* json, std::string_view name) {
   const std::string_view s = *json;

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace concord::json {
 
@@ -19,6 +20,17 @@ bool RemoveTopLevelMember(std::string* json, std::string_view name);
 // JSON value. Returns false when there is no such member.
 bool ReplaceTopLevelMemberValue(std::string* json, std::string_view name,
                                 std::string_view new_value);
+
+// A byte range [begin, end) of a JSON text.
+struct Span {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// The spans of the values of the object or array `json` in order (for an object, of its member
+// values, not its keys). On text that breaks the REQUIRES it stops early instead of looping:
+// callers compare the count with their DOM's.
+std::vector<Span> ValueSpans(std::string_view json);
 
 // Inserts `members` ("\"a\":1,\"b\":2", without braces) at the start of the object.
 void InsertMembersFirst(std::string* json, std::string_view members);

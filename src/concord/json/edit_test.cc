@@ -5,6 +5,26 @@
 namespace concord::json {
 namespace {
 
+// The texts the spans select.
+std::vector<std::string> SpanTexts(std::string_view json) {
+  std::vector<std::string> out;
+  for (const Span& s : ValueSpans(json)) out.emplace_back(json.substr(s.begin, s.end - s.begin));
+  return out;
+}
+
+TEST(EditTest, ValueSpansOfObjectsAndArrays) {
+  EXPECT_EQ(SpanTexts(R"({"a":1,"b\"":{"c":[2,"]"]},"d":"x,}"})"),
+            (std::vector<std::string>{"1", R"({"c":[2,"]"]})", R"("x,}")"}));
+  EXPECT_EQ(SpanTexts(R"([7,{"m":"n"},[],"s",null])"),
+            (std::vector<std::string>{"7", R"({"m":"n"})", "[]", R"("s")", "null"}));
+  EXPECT_TRUE(ValueSpans("{}").empty());
+  EXPECT_TRUE(ValueSpans("[]").empty());
+  EXPECT_TRUE(ValueSpans("").empty());
+  // Not minified JSON: it stops instead of looping, and never reads past the end.
+  EXPECT_LE(ValueSpans(R"({"a" : 1})").size(), 1u);
+  for (const Span& s : ValueSpans(R"({"a":"unterminated)")) EXPECT_LE(s.end, 18u);
+}
+
 TEST(EditTest, RemoveTopLevelMemberAnywhere) {
   std::string first = R"({"a":1,"b":{"a":2},"c":[3]})";
   EXPECT_TRUE(RemoveTopLevelMember(&first, "a"));

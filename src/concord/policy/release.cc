@@ -331,26 +331,6 @@ Decision DecideByRules(const Subject& subject, std::string_view recipient,
 // ---------------------------------------------------------------------------------------------
 // Reading objects.
 
-std::string_view ElementTypeName(json::ElementType type) {
-  switch (type) {
-    case json::ElementType::ARRAY:
-      return "an array";
-    case json::ElementType::OBJECT:
-      return "an object";
-    case json::ElementType::INT64:
-    case json::ElementType::UINT64:
-    case json::ElementType::DOUBLE:
-      return "a number";
-    case json::ElementType::STRING:
-      return "a string";
-    case json::ElementType::BOOL:
-      return "a boolean";
-    case json::ElementType::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
-
 // The string member `name` of `object`; nullopt when absent or not a string.
 std::optional<std::string_view> StringMember(json::ObjectView object, std::string_view name) {
   std::string_view s;
@@ -375,64 +355,6 @@ json::Parser& ThreadParser() {
   return parser;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Spans of minified JSON text.
-
-struct Span {
-  size_t begin = 0;
-  size_t end = 0;
-};
-
-// Index just past the JSON string that starts at s[i] ('"').
-size_t SkipString(std::string_view s, size_t i) {
-  ++i;
-  while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
-  return std::min(i + 1, s.size());
-}
-
-// Index just past the value that starts at s[i], in minified JSON.
-size_t SkipValue(std::string_view s, size_t i) {
-  if (i >= s.size()) return i;
-  if (s[i] == '"') return SkipString(s, i);
-  if (s[i] == '{' || s[i] == '[') {
-    size_t depth = 0;
-    while (i < s.size()) {
-      const char c = s[i];
-      if (c == '"') {
-        i = SkipString(s, i);
-        continue;
-      }
-      if (c == '{' || c == '[') ++depth;
-      if ((c == '}' || c == ']') && --depth == 0) return i + 1;
-      ++i;
-    }
-    return i;
-  }
-  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;
-  return i;
-}
-
-// The spans of the values in the minified object or array `s`, in order (for an object, of the
-// member values).
-std::vector<Span> ValueSpans(std::string_view s) {
-  std::vector<Span> spans;
-  if (s.size() < 2) return spans;
-  const bool object = s[0] == '{';
-  size_t i = 1;
-  while (i < s.size() && s[i] != '}' && s[i] != ']') {
-    if (object) {
-      i = SkipString(s, i);  // the key
-      if (i < s.size() && s[i] == ':') ++i;
-    }
-    const size_t begin = i;
-    i = SkipValue(s, i);
-    spans.push_back({begin, i});
-    if (i < s.size() && s[i] == ',') ++i;
-    if (i == begin) break;  // not minified JSON: stop rather than loop
-  }
-  return spans;
-}
-
 // The index among the members of `object` of the first one named `name`; nullopt when none.
 std::optional<size_t> MemberIndex(json::ObjectView object, std::string_view name) {
   size_t i = 0;
@@ -453,7 +375,7 @@ bool WithinAny(std::string_view selector, const std::vector<std::string>& proper
 // the others. nullopt when nothing changes.
 Result<std::optional<std::string>> PruneGranular(std::string_view text, json::ArrayView array,
                                                  const std::vector<std::string>& properties) {
-  const std::vector<Span> entries = ValueSpans(text);
+  const std::vector<json::Span> entries = json::ValueSpans(text);
   if (entries.size() != array.size()) {
     return Internal("Redact: granular_markings holds " + std::to_string(array.size()) +
                     " markings but " + std::to_string(entries.size()) + " were found in its text");
@@ -462,7 +384,7 @@ Result<std::optional<std::string>> PruneGranular(std::string_view text, json::Ar
   std::string out = "[";
   size_t index = 0;
   for (json::Element entry : array) {
-    const Span span = entries[index++];
+    const json::Span span = entries[index++];
     std::string entry_text(text.substr(span.begin, span.end - span.begin));
     json::ObjectView marking;
     json::ArrayView selectors;
@@ -470,14 +392,14 @@ Result<std::optional<std::string>> PruneGranular(std::string_view text, json::Ar
     if (entry.get_object().get(marking) == simdjson::SUCCESS &&
         marking["selectors"].get_array().get(selectors) == simdjson::SUCCESS &&
         (at = MemberIndex(marking, "selectors")).has_value()) {
-      const std::vector<Span> member_values = ValueSpans(entry_text);
+      const std::vector<json::Span> member_values = json::ValueSpans(entry_text);
       if (*at >= member_values.size()) {
         return Internal("Redact: the members of a granular marking were not found in its text");
       }
-      const Span value = member_values[*at];
+      const json::Span value = member_values[*at];
       const std::string_view selectors_text =
           std::string_view(entry_text).substr(value.begin, value.end - value.begin);
-      const std::vector<Span> selector_spans = ValueSpans(selectors_text);
+      const std::vector<json::Span> selector_spans = json::ValueSpans(selectors_text);
       if (selector_spans.size() != selectors.size()) {
         return Internal("Redact: the selectors of a granular marking were not found in its text");
       }
@@ -486,7 +408,7 @@ Result<std::optional<std::string>> PruneGranular(std::string_view text, json::Ar
       size_t removed_count = 0;
       size_t k = 0;
       for (json::Element selector : selectors) {
-        const Span s = selector_spans[k++];
+        const json::Span s = selector_spans[k++];
         std::string_view selector_string;
         if (selector.get_string().get(selector_string) == simdjson::SUCCESS &&
             WithinAny(selector_string, properties)) {
@@ -554,7 +476,7 @@ Result<Subject> DescribeObject(std::string_view json, std::vector<std::string> r
   json::ObjectView object;
   if (parsed->get_object().get(object) != simdjson::SUCCESS) {
     return InvalidArgument("STIX object: expected a JSON object, got " +
-                           std::string(ElementTypeName(parsed->type())));
+                           std::string(json::TypeName(parsed->type())));
   }
 
   Subject subject;
@@ -625,7 +547,7 @@ Result<std::string> Redact(std::string_view json, const std::vector<std::string>
   json::ObjectView object;
   if (parsed->get_object().get(object) != simdjson::SUCCESS) {
     return InvalidArgument("Redact: expected a JSON object, got " +
-                           std::string(ElementTypeName(parsed->type())));
+                           std::string(json::TypeName(parsed->type())));
   }
 
   std::string out(json.size(), '\0');
@@ -645,11 +567,11 @@ Result<std::string> Redact(std::string_view json, const std::vector<std::string>
   if (!granular_removed &&
       object["granular_markings"].get_array().get(markings) == simdjson::SUCCESS) {
     const std::optional<size_t> at = MemberIndex(object, "granular_markings");
-    const std::vector<Span> values = ValueSpans(out);
+    const std::vector<json::Span> values = json::ValueSpans(out);
     if (!at.has_value() || *at >= values.size()) {
       return Internal("Redact: granular_markings was not found in the object's text");
     }
-    const Span span = values[*at];
+    const json::Span span = values[*at];
     CONCORD_ASSIGN_OR_RETURN(
         granular, PruneGranular(std::string_view(out).substr(span.begin, span.end - span.begin),
                                 markings, properties));
