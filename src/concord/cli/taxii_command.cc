@@ -22,8 +22,6 @@
 namespace concord::cli {
 namespace {
 
-// The largest token file read.
-constexpr size_t kMaxTokenBytes = 4096;
 // Objects sent per batch when pushing (each batch may take several POSTs).
 constexpr size_t kPushBatch = 1000;
 
@@ -35,18 +33,9 @@ int Fail(const char* name, const Status& status, int code = 1) {
 // The token from --token-file or $CONCORD_TAXII_TOKEN (never from the command line, where other
 // users of the machine could read it), "" for none.
 Result<std::string> ReadToken(const TaxiiOptions& options) {
+  if (!options.token_file.empty()) return taxii::ReadTokenFile(options.token_file);
   std::string token;
-  if (!options.token_file.empty()) {
-    std::ifstream in(options.token_file, std::ios::binary);
-    if (!in) return IoError("cannot read the token file " + options.token_file);
-    std::string text(kMaxTokenBytes + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxTokenBytes) return InvalidArgument(options.token_file + " is too large");
-    token = text;
-  } else if (const char* env = std::getenv("CONCORD_TAXII_TOKEN")) {
-    token = env;
-  }
+  if (const char* env = std::getenv("CONCORD_TAXII_TOKEN")) token = env;
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
     token.pop_back();
   }

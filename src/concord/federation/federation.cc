@@ -1,7 +1,6 @@
 #include "concord/federation/federation.h"
 
 #include <algorithm>
-#include <fstream>
 #include <random>
 #include <utility>
 
@@ -11,20 +10,6 @@
 
 namespace concord::federation {
 namespace {
-
-// The token in `path`: its first line, without surrounding whitespace.
-Result<std::string> ReadToken(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status(StatusCode::kIoError, "cannot read the token file " + path);
-  std::string line;
-  std::getline(in, line);
-  const size_t begin = line.find_first_not_of(" \t\r");
-  const size_t end = line.find_last_not_of(" \t\r");
-  if (begin == std::string::npos || line.size() > 4096) {
-    return InvalidArgument("the token file " + path + " does not hold a token on its first line");
-  }
-  return line.substr(begin, end - begin + 1);
-}
 
 Result<std::unique_ptr<taxii::Client>> Connect(const policy::PartnerAgreement& partner,
                                                const FederationOptions& options) {
@@ -40,7 +25,10 @@ Result<std::unique_ptr<taxii::Client>> Connect(const policy::PartnerAgreement& p
   c.first_backoff = std::chrono::milliseconds(200);
   c.max_backoff = std::chrono::milliseconds(2'000);
   if (!partner.token_file.empty()) {
-    CONCORD_ASSIGN_OR_RETURN(c.token, ReadToken(partner.token_file));
+    CONCORD_ASSIGN_OR_RETURN(c.token, taxii::ReadTokenFile(partner.token_file));
+    if (c.token.empty()) {
+      return InvalidArgument("the token file " + partner.token_file + " holds no token");
+    }
   }
   return taxii::Client::Create(partner.url, std::move(c));
 }

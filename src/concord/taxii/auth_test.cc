@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include "concord/base/clock.h"
 #include "concord/store/sqlite/sqlite_store.h"
+#include "concord/taxii/client.h"
 
 namespace concord::taxii {
 namespace {
@@ -654,6 +657,24 @@ TEST_F(AuthTest, ConcurrentAuthenticationSmoke) {
   EXPECT_GE(auth.argon2_verifications(), 1u);
   EXPECT_LE(auth.argon2_verifications(), 4u);
   EXPECT_EQ(FailedDelays(auth, 1, "198.51.100.1"), (std::vector<uint32_t>{8000}));
+}
+
+// The client side of a token: the file a partner keeps it in.
+TEST(ReadTokenFileTest, FirstLineWithoutSurroundingWhitespace) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("concord_token_" + std::to_string(getpid())))
+          .string();
+  auto write = [&](const std::string& text) { std::ofstream(path, std::ios::binary) << text; };
+  write("  cct_0123456789abcdef_secret \r\nsecond line\n");
+  EXPECT_EQ(*ReadTokenFile(path), "cct_0123456789abcdef_secret");
+  write("cct_x");
+  EXPECT_EQ(*ReadTokenFile(path), "cct_x");
+  write(" \n");
+  EXPECT_EQ(*ReadTokenFile(path), "");
+  write(std::string(kMaxTokenFileBytes + 1, 'a'));
+  EXPECT_EQ(ReadTokenFile(path).status().code(), StatusCode::kInvalidArgument);
+  std::filesystem::remove(path);
+  EXPECT_EQ(ReadTokenFile(path).status().code(), StatusCode::kIoError);
 }
 
 }  // namespace

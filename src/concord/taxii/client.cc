@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <random>
 #include <thread>
 #include <utility>
@@ -178,6 +179,22 @@ class Client::Impl {
 
 Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Client::~Client() = default;
+
+Result<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError("cannot read the token file " + path);
+  std::string text(kMaxTokenFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxTokenFileBytes) {
+    return InvalidArgument("the token file " + path + " is over " +
+                           std::to_string(kMaxTokenFileBytes) + " bytes");
+  }
+  text.resize(std::min(text.find('\n'), text.size()));
+  const size_t begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return std::string();
+  return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+}
 
 Result<std::unique_ptr<Client>> Client::Create(std::string_view url, ClientOptions options) {
   if (sodium_init() < 0) return Internal("libsodium could not be initialised");

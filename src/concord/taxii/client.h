@@ -36,6 +36,12 @@ struct ClientOptions {
   std::function<void(std::string_view what, int attempt, std::chrono::milliseconds wait)> on_retry;
 };
 
+// The token kept in the file at `path` (as `concord token issue` printed it): its first line
+// without surrounding whitespace; "" for an empty file. IoError when it cannot be read;
+// InvalidArgument when it is over kMaxTokenFileBytes (a token is under 100).
+inline constexpr size_t kMaxTokenFileBytes = 4096;
+Result<std::string> ReadTokenFile(const std::string& path);
+
 struct DiscoveryInfo {
   std::string title;
   std::string default_api_root;  // URL, "" when none
