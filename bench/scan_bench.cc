@@ -11,6 +11,9 @@
 //
 //   build/bench/scan_bench [--events 1000000] [--indicators 100000] [--dir /tmp]
 //                          [--memory-indicators 1000000] [--population 50000] [--repeat N]
+//                          [--threads N]   (only N threads; default: 1 and 2)
+//                          [--reuse]   (keep the generated logs and use them on later runs)
+//                          [--scan-only]   (no baselines or stages: for profiling the scan)
 
 #include <simdjson.h>
 #include <sys/resource.h>
@@ -200,9 +203,21 @@ void ScanFile(const detect::IndicatorSet& set, const std::string& path, int thre
 int main(int argc, char** argv) {
   size_t events = 1000000, indicators = 100000, memory_indicators = 0, repeat = 1;
   size_t population = 50000;
+  bool reuse = false;
+  bool scan_only = false;
+  int only_threads = 0;
   std::string dir = "/tmp";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "--reuse" || flag == "--scan-only") {
+      (flag == "--reuse" ? reuse : scan_only) = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "flag %s needs a value\n", flag.c_str());
+      return 2;
+    }
     if (flag == "--events")
       events = std::stoul(argv[i + 1]);
     else if (flag == "--indicators")
@@ -213,6 +228,8 @@ int main(int argc, char** argv) {
       memory_indicators = std::stoul(argv[i + 1]);
     else if (flag == "--population")
       population = std::stoul(argv[i + 1]);
+    else if (flag == "--threads")
+      only_threads = std::stoi(argv[i + 1]);
     else if (flag == "--repeat")
       repeat = std::stoul(argv[i + 1]);  // for profiling
     else {
@@ -246,26 +263,44 @@ int main(int argc, char** argv) {
     }
     for (auto [format, name] : {std::pair{bench::TelemetryFormat::kZeekJson, "zeek.json"},
                                 std::pair{bench::TelemetryFormat::kSuricataEve, "eve.json"}}) {
-      const std::string path = dir + "/concord_scan_bench_" + name;
-      std::FILE* f = std::fopen(path.c_str(), "w");
-      if (f == nullptr) {
-        std::perror(path.c_str());
-        return 2;
+      const std::string path = dir + "/concord_scan_bench_" + std::to_string(events) + "_" +
+                               std::to_string(distinct) + "_" + name;
+      bench::TelemetryStats made;
+      if (std::FILE* kept = reuse ? std::fopen(path.c_str(), "r") : nullptr; kept != nullptr) {
+        std::fseek(kept, 0, SEEK_END);
+        made.bytes = static_cast<size_t>(std::ftell(kept));
+        made.events = events;
+        std::fclose(kept);
+        std::printf("%s: reusing %s, %.1f MiB\n", name, path.c_str(), made.bytes / 1048576.0);
+      } else {
+        std::FILE* f = std::fopen(path.c_str(), "w");
+        if (f == nullptr) {
+          std::perror(path.c_str());
+          return 2;
+        }
+        made = generator.Write(format, events, 0.001, f);
+        std::fclose(f);
+        std::printf("%s: %zu events, %.1f MiB, %zu with a planted indicator value\n", name,
+                    made.events, made.bytes / 1048576.0, made.planted);
       }
-      const bench::TelemetryStats made = generator.Write(format, events, 0.001, f);
-      std::fclose(f);
-      std::printf("%s: %zu events, %.1f MiB, %zu with a planted indicator value\n", name,
-                  made.events, made.bytes / 1048576.0, made.planted);
       size_t docs = 0, docs_many = 0;
-      const double baseline = SimdjsonPerLine(path, &docs);
-      const double baseline_many = SimdjsonParseMany(path, &docs_many);
-      std::printf("  simdjson alone: %.3f s per line (%.0f docs/s, %.2f GB/s), %.3f s parse_many\n",
-                  baseline, docs / baseline, made.bytes / baseline / 1e9, baseline_many);
-      Stages(*set, path);
-      for (size_t r = 0; r < repeat; ++r) {
-        for (int threads : {1, 2}) ScanFile(*set, path, threads, baseline, baseline_many, events);
+      double baseline = 1, baseline_many = 1;
+      if (!scan_only) {
+        baseline = SimdjsonPerLine(path, &docs);
+        baseline_many = SimdjsonParseMany(path, &docs_many);
+        std::printf(
+            "  simdjson alone: %.3f s per line (%.0f docs/s, %.2f GB/s), %.3f s parse_many\n",
+            baseline, docs / baseline, made.bytes / baseline / 1e9, baseline_many);
+        Stages(*set, path);
       }
-      std::remove(path.c_str());
+      for (size_t r = 0; r < repeat; ++r) {
+        for (int threads : {1, 2}) {
+          if (only_threads == 0 || threads == only_threads) {
+            ScanFile(*set, path, threads, baseline, baseline_many, events);
+          }
+        }
+      }
+      if (!reuse) std::remove(path.c_str());
     }
   }
 
