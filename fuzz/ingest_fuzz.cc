@@ -1,7 +1,9 @@
 // libFuzzer target for telemetry: format recognition, the Zeek TSV header, every adapter (Zeek
 // JSON and TSV, Suricata EVE, Sysmon ECS and flat) and the observation dump, over whole logs.
 // The first byte picks the format (auto or one forced); the rest is the log. Besides "no crash,
-// no leak, no hang", it checks that every mapped observation's references name objects of it.
+// no leak, no hang", it checks that every mapped observation's references name objects of it,
+// and that the builder's probe mode (the scanner's write prefilter) reads each event as building
+// does: same result, same truncation, as many values.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +14,20 @@
 #include "concord/ingest/event_mapper.h"
 #include "concord/ingest/log_reader.h"
 #include "concord/observe/dump.h"
+
+namespace {
+
+// Accepts every place and counts the values reported.
+class CountingSink final : public concord::observe::BuilderSink {
+ public:
+  Cursor Object(std::string_view) override { return 0; }
+  Cursor Member(Cursor, std::string_view) override { return 0; }
+  void Scalar(Cursor, const Value&, bool) override { ++values; }
+  void Reference(Cursor, std::string_view, const Target&, bool) override { ++values; }
+  size_t values = 0;
+};
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace concord;
@@ -32,7 +48,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto next = reader.Next();
     if (!next.ok() || !*next) break;
     if ((*next)->kind != ingest::LogReader::Line::Kind::kEvent) continue;
-    if (!mapper.Map(*(*next)->context, (*next)->text, &builder).ok()) continue;
+    CountingSink sink;
+    builder.SetProbe(&sink);
+    const Status probed = mapper.Map(*(*next)->context, (*next)->text, &builder);
+    const bool probe_truncated = builder.truncated();
+    builder.SetProbe(nullptr);
+    const Status built = mapper.Map(*(*next)->context, (*next)->text, &builder);
+    if (probed.ok() != built.ok() || probed.message() != built.message()) std::abort();
+    if (!built.ok()) continue;
+    if (probe_truncated != builder.truncated()) std::abort();
+    if (sink.values == 0 && !o.objects().empty()) std::abort();
     (void)observe::DumpObservation(o);
     for (const observe::ObservedObject& object : o.objects()) {
       const observe::ValueStore& v = o.values;

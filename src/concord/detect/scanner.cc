@@ -152,7 +152,12 @@ void Scanner::MapAndMatch(Worker& worker, Event* e) {
   e->expressions.clear();
   e->explanations.clear();
   e->exhausted = 0;
+  if (options_.write_prefilter) {
+    worker.matcher.BeginWrites();
+    worker.builder.SetProbe(worker.matcher.write_sink());
+  }
   Status s = worker.mapper.Map(*e->context, e->text, &worker.builder);
+  worker.builder.SetProbe(nullptr);
   if (!s.ok()) {
     e->state = Event::State::kSkipped;
     e->reason = s.message();
@@ -167,6 +172,16 @@ void Scanner::MapAndMatch(Worker& worker, Event* e) {
     return;
   }
   e->state = Event::State::kMatched;
+  if (options_.write_prefilter) {
+    if (!worker.matcher.MayMatch()) return;  // no indicator can match: nothing to build
+    // The probe mode returned what building returns, so this maps the same way.
+    s = worker.mapper.Map(*e->context, e->text, &worker.builder);
+    if (!s.ok()) {
+      e->state = Event::State::kSkipped;
+      e->reason = s.message();
+      return;
+    }
+  }
   worker.matcher.MatchExpressions(o, &e->expressions, &worker.exhausted);
   e->exhausted = worker.exhausted.size();
   worker.exhausted.clear();

@@ -3,8 +3,10 @@
 // Scanning telemetry against an IndicatorSet: the detection pipeline.
 //
 //   LogReader (lines, format, header)          one thread, in file order
-//     -> EventMapper + ObservationBuilder      per event: JSON/TSV -> STIX objects
-//     -> Matcher::MatchExpressions             per event: which patterns / expressions hold
+//     -> EventMapper + ObservationBuilder      per event: JSON/TSV -> values, probed as written
+//        (probe mode, Matcher::write_sink)     against the indexes; most events end here
+//     -> EventMapper + ObservationBuilder      the events that may match: JSON/TSV -> STIX
+//     -> Matcher::MatchExpressions             objects; which patterns / expressions hold
 //     -> StreamMatcher::FeedMatched            in event order: temporal patterns across events
 //     -> AlertSink, SightingCounter            in event order
 //
@@ -54,6 +56,10 @@ struct ScanOptions {
   // Map only the object properties some indicator can read (IndicatorSet::property_filter).
   // Alerts and sightings are the same either way; off is for looking at full observations.
   bool filter_properties = true;
+  // Probe the indicators' indexes with the values as the adapter writes them, and build STIX
+  // objects only for the events that may match (Matcher::write_sink). Alerts, sightings and
+  // statistics are the same either way; off is for comparing.
+  bool write_prefilter = true;
 };
 
 struct Alert {

@@ -71,7 +71,136 @@ std::string MapLog(const fs::path& path) {
   return out;
 }
 
+// What a builder in probe mode reports, as "path=value" lines ("network-traffic.dst_port=i443",
+// "email-message.to_refs[]->2 email-addr:a@b.example").
+class RecordingSink final : public observe::BuilderSink {
+ public:
+  Cursor Object(std::string_view type) override { return New(std::string(type)); }
+  Cursor Member(Cursor parent, std::string_view key) override {
+    return New(paths_[parent] + "." + std::string(key));
+  }
+  void Scalar(Cursor at, const Value& v, bool element) override {
+    std::string shown = v.kind == observe::ValueKind::kString ? std::string(v.text)
+                        : v.kind == observe::ValueKind::kInt  ? "i" + std::to_string(v.int_value)
+                                                              : "b" + std::to_string(v.int_value);
+    Record(paths_[at] + (element ? "[]" : "") + "=" + shown);
+  }
+  void Reference(Cursor at, std::string_view key, const Target& t, bool element) override {
+    Record(paths_[at] + (element ? "[]" : "") + "->" + std::string(key) + " " +
+           std::string(t.type) + (t.simple ? ":" + std::string(t.value) : ""));
+  }
+  void Clear() {
+    paths_.clear();
+    records.clear();
+  }
+  std::vector<std::string> records;
+
+ private:
+  Cursor New(std::string path) {
+    paths_.push_back(std::move(path));
+    return static_cast<Cursor>(paths_.size() - 1);
+  }
+  // The "type" members are left out: an object that ends up with nothing but its type is
+  // reported as it begins, and then not built.
+  void Record(std::string line) {
+    if (line.find(".type=") == std::string::npos) records.push_back(std::move(line));
+  }
+  std::vector<std::string> paths_;
+};
+
+// The same lines from a built observation.
+void Walk(const observe::Observation& o, const std::string& path, observe::ValueStore::Id id,
+          std::vector<std::string>* out) {
+  const observe::ValueStore& v = o.values;
+  auto target = [&](observe::ValueStore::Id ref) {
+    const std::string key(v.string_value(ref));
+    const observe::ObservedObject* t = o.FindObject(key);
+    if (t == nullptr) return key + " ?";
+    const bool simple = v.size(t->value) == 2 && v.member_key(t->value, 1) == "value" &&
+                        v.kind(v.member_value(t->value, 1)) == observe::ValueKind::kString;
+    return key + " " + t->type +
+           (simple ? ":" + std::string(v.string_value(v.member_value(t->value, 1))) : "");
+  };
+  auto scalar = [&](observe::ValueStore::Id x) -> std::string {
+    switch (v.kind(x)) {
+      case observe::ValueKind::kString:
+        return std::string(v.string_value(x));
+      case observe::ValueKind::kInt:
+        return "i" + std::to_string(v.int_value(x));
+      case observe::ValueKind::kBool:
+        return "b" + std::to_string(v.bool_value(x) ? 1 : 0);
+      default:
+        return "?";
+    }
+  };
+  for (size_t i = 0; i < v.size(id); ++i) {
+    const std::string key(v.member_key(id, i));
+    const observe::ValueStore::Id m = v.member_value(id, i);
+    const std::string at = path + "." + key;
+    if (key == "type") continue;
+    if (v.kind(m) == observe::ValueKind::kObject) {
+      Walk(o, at, m, out);
+    } else if (v.kind(m) == observe::ValueKind::kArray) {
+      for (size_t k = 0; k < v.size(m); ++k) {
+        const observe::ValueStore::Id e = v.element(m, k);
+        out->push_back(key.ends_with("_refs") ? at + "[]->" + target(e) : at + "[]=" + scalar(e));
+      }
+    } else if (key.ends_with("_ref")) {
+      out->push_back(at + "->" + target(m));
+    } else {
+      out->push_back(at + "=" + scalar(m));
+    }
+  }
+}
+
 class IngestCorpusTest : public ::testing::TestWithParam<std::string> {};
+
+// The scanner maps each event first in probe mode (nothing built, values reported as written)
+// and builds only the events that may match: both modes must read every event alike (same
+// result, same truncation) and probe mode must report exactly the values building writes.
+TEST_P(IngestCorpusTest, ProbeModeReportsWhatBuildingWrites) {
+  size_t events = 0;
+  for (const fs::path& path : LogFiles(GetParam())) {
+    SCOPED_TRACE(path.string());
+    auto input = InputStream::Open(path.string());
+    ASSERT_TRUE(input.ok());
+    LogReader reader(input->get(), path.filename().string(), LogFormat::kUnknown, IngestLimits{});
+    EventMapper mapper;
+    observe::Observation observation;
+    observe::ObservationBuilder builder(&observation);
+    RecordingSink sink;
+    while (true) {
+      auto next = reader.Next();
+      ASSERT_TRUE(next.ok());
+      if (!*next) break;
+      const LogReader::Line& line = **next;
+      if (line.kind == LogReader::Line::Kind::kSkipped) continue;
+      SCOPED_TRACE("line " + std::to_string(line.number));
+      sink.Clear();
+      builder.SetProbe(&sink);
+      const Status probed = mapper.Map(*line.context, line.text, &builder);
+      const bool probe_truncated = builder.truncated();
+      if (probed.ok()) {
+        EXPECT_TRUE(observation.objects().empty());
+      }
+      builder.SetProbe(nullptr);
+      const Status built = mapper.Map(*line.context, line.text, &builder);
+      ASSERT_EQ(probed.ok(), built.ok());
+      EXPECT_EQ(probed.message(), built.message());
+      if (!built.ok()) continue;
+      ++events;
+      EXPECT_EQ(probe_truncated, builder.truncated());
+      std::vector<std::string> expected;
+      for (const observe::ObservedObject& o : observation.objects()) {
+        Walk(observation, o.type, o.value, &expected);
+      }
+      std::sort(expected.begin(), expected.end());
+      std::sort(sink.records.begin(), sink.records.end());
+      EXPECT_EQ(sink.records, expected);
+    }
+  }
+  EXPECT_GT(events, 0u);
+}
 
 TEST_P(IngestCorpusTest, EveryLogMapsAsItsGoldenFileSays) {
   const std::vector<fs::path> files = LogFiles(GetParam());

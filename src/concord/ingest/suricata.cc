@@ -290,13 +290,7 @@ Scratch& GetScratch() {
 }
 
 // The text value of a simple object just added (an address in canonical form), copied to `out`.
-void CopyValue(ObservationBuilder* b, Ref ref, std::string* out) {
-  out->clear();
-  if (ref == kNoRef) return;
-  const observe::Observation& o = b->observation();
-  const observe::ObservedObject& object = o.objects()[ref];
-  if (auto v = o.values.Find(object.value, "value")) out->assign(o.values.string_value(*v));
-}
+void CopyValue(ObservationBuilder* b, Ref ref, std::string* out) { out->assign(b->ValueOf(ref)); }
 
 // ---- What the network-traffic object gets from the protocol records.
 

@@ -32,6 +32,43 @@ void ObservationBuilder::Reset(Timestamp time) {
   keys_.clear();
   members_.clear();
   frames_.clear();
+  probe_objects_.clear();
+  probe_text_.clear();
+}
+
+ObservationBuilder::Ref ObservationBuilder::AddProbeObject(std::string_view type,
+                                                           std::string_view value, bool simple) {
+  ProbeObject o;
+  o.type_offset = static_cast<uint32_t>(probe_text_.size());
+  o.type_length = static_cast<uint32_t>(type.size());
+  probe_text_.append(type);
+  o.value_offset = static_cast<uint32_t>(probe_text_.size());
+  o.value_length = static_cast<uint32_t>(value.size());
+  probe_text_.append(value);
+  o.simple = simple;
+  probe_objects_.push_back(o);
+  return static_cast<Ref>(probe_objects_.size() - 1);
+}
+
+BuilderSink::Target ObservationBuilder::TargetOf(Ref ref) const {
+  const ProbeObject& o = probe_objects_[ref];
+  const std::string_view text(probe_text_);
+  return BuilderSink::Target{text.substr(o.type_offset, o.type_length),
+                             text.substr(o.value_offset, o.value_length), o.simple};
+}
+
+std::string_view ObservationBuilder::ValueOf(Ref ref) const {
+  if (ref == kNoRef || ref >= ObjectCount()) return {};
+  if (probe_ != nullptr) return TargetOf(ref).value;
+  const ValueStore& store = out_->values;
+  const std::optional<ValueStore::Id> v = store.Find(out_->objects()[ref].value, "value");
+  if (!v || store.kind(*v) != ValueKind::kString) return {};
+  return store.string_value(*v);
+}
+
+void ObservationBuilder::ProbeScalar(std::string_view key, const BuilderSink::Value& value) {
+  const BuilderSink::Cursor c = MemberCursor(key);
+  if (c != BuilderSink::kNone) probe_->Scalar(c, value, false);
 }
 
 bool ObservationBuilder::Room(size_t bytes) {
@@ -45,6 +82,31 @@ bool ObservationBuilder::Room(size_t bytes) {
 
 ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type,
                                                            std::string_view value) {
+  if (probe_ != nullptr) {
+    const std::string_view text(probe_text_);
+    for (size_t i = 0; i < probe_objects_.size(); ++i) {
+      const ProbeObject& o = probe_objects_[i];
+      if (o.simple && text.substr(o.type_offset, o.type_length) == type &&
+          text.substr(o.value_offset, o.value_length) == value) {
+        return static_cast<Ref>(i);
+      }
+    }
+    if (probe_objects_.size() >= limits_.max_objects || !Room(type.size() + value.size() + 16)) {
+      truncated_ = true;
+      return kNoRef;
+    }
+    const Ref ref = AddProbeObject(type, value, true);
+    const BuilderSink::Cursor c = probe_->Object(type);
+    if (c != BuilderSink::kNone) {
+      if (const BuilderSink::Cursor t = probe_->Member(c, "type"); t != BuilderSink::kNone) {
+        probe_->Scalar(t, BuilderSink::Value{ValueKind::kString, type, 0}, false);
+      }
+      if (const BuilderSink::Cursor v = probe_->Member(c, "value"); v != BuilderSink::kNone) {
+        probe_->Scalar(v, BuilderSink::Value{ValueKind::kString, value, 0}, false);
+      }
+    }
+    return ref;
+  }
   const ValueStore& store = out_->values;
   const std::span<const ObservedObject> objects = out_->objects();
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -176,6 +238,7 @@ ObservationBuilder::Ref ObservationBuilder::AddSimple(std::string_view type,
 }
 
 void ObservationBuilder::AddMember(std::string_view key, ValueStore::Id value) {
+  if (probe_ != nullptr && frames_.size() == 1 && key == "value") probe_value_seen_ = true;
   const uint32_t offset = static_cast<uint32_t>(keys_.size());
   keys_.append(key);
   members_.push_back(Member{offset, static_cast<uint32_t>(key.size()), value});
@@ -187,8 +250,18 @@ void ObservationBuilder::Begin(std::string_view type) {
   keys_.clear();
   skip_depth_ = 0;
   if (filter_ != nullptr) rule_ = filter_->Rule(type);
-  frames_.push_back(Frame{0, 0, 0});
   value_bytes_ += type.size();
+  if (probe_ != nullptr) {
+    probe_type_.assign(type);
+    probe_value_.clear();
+    probe_value_is_string_ = false;
+    probe_value_seen_ = false;
+    frames_.push_back(Frame{0, 0, 0, probe_->Object(type)});
+    AddMember("type", 0);
+    ProbeScalar("type", BuilderSink::Value{ValueKind::kString, type, 0});
+    return;
+  }
+  frames_.push_back(Frame{0, 0, 0});
   AddMember("type", out_->values.AddString(type));
 }
 
@@ -198,13 +271,18 @@ void ObservationBuilder::BeginObject(std::string_view key) {
     return;
   }
   const uint32_t offset = static_cast<uint32_t>(keys_.size());
+  const BuilderSink::Cursor cursor = probe_ != nullptr ? MemberCursor(key) : BuilderSink::kNone;
   keys_.append(key);
-  frames_.push_back(Frame{members_.size(), offset, static_cast<uint32_t>(key.size())});
+  frames_.push_back(Frame{members_.size(), offset, static_cast<uint32_t>(key.size()), cursor});
 }
 
 ValueStore::Id ObservationBuilder::CloseFrame() {
   const Frame frame = frames_.back();
   frames_.pop_back();
+  if (probe_ != nullptr) {
+    members_.resize(frame.first_member);
+    return 0;
+  }
   scratch_members_.clear();
   for (size_t i = frame.first_member; i < members_.size(); ++i) {
     const Member& m = members_[i];
@@ -232,6 +310,15 @@ void ObservationBuilder::EndObject() {
 void ObservationBuilder::String(std::string_view key, std::string_view value) {
   if (Skip(key)) return;
   if (!Room(key.size() + value.size())) return;
+  if (probe_ != nullptr) {
+    if (frames_.size() == 1 && key == "value" && !probe_value_seen_) {
+      probe_value_.assign(value);  // for End and ValueOf, as Find("value") reads it when built
+      probe_value_is_string_ = true;
+    }
+    AddMember(key, 0);
+    ProbeScalar(key, BuilderSink::Value{ValueKind::kString, value, 0});
+    return;
+  }
   AddMember(key, out_->values.AddString(value));
 }
 
@@ -243,12 +330,22 @@ void ObservationBuilder::OptionalString(std::string_view key, std::string_view v
 void ObservationBuilder::Int(std::string_view key, int64_t value) {
   if (Skip(key)) return;
   if (!Room(key.size() + 8)) return;
+  if (probe_ != nullptr) {
+    AddMember(key, 0);
+    ProbeScalar(key, BuilderSink::Value{ValueKind::kInt, {}, value});
+    return;
+  }
   AddMember(key, out_->values.AddInt(value));
 }
 
 void ObservationBuilder::Bool(std::string_view key, bool value) {
   if (Skip(key)) return;
   if (!Room(key.size() + 1)) return;
+  if (probe_ != nullptr) {
+    AddMember(key, 0);
+    ProbeScalar(key, BuilderSink::Value{ValueKind::kBool, {}, value ? 1 : 0});
+    return;
+  }
   AddMember(key, out_->values.AddBool(value));
 }
 
@@ -263,11 +360,36 @@ void ObservationBuilder::Reference(std::string_view key, Ref ref) {
   if (Skip(key)) return;
   if (ref == kNoRef) return;
   SetKeyText(ref);
-  String(key, key_text_);
+  if (probe_ == nullptr) {
+    String(key, key_text_);
+    return;
+  }
+  if (!Room(key.size() + key_text_.size())) return;
+  AddMember(key, 0);
+  const BuilderSink::Cursor c = MemberCursor(key);
+  if (c != BuilderSink::kNone) probe_->Reference(c, key_text_, TargetOf(ref), false);
 }
 
 void ObservationBuilder::References(std::string_view key, std::span<const Ref> refs) {
   if (Skip(key)) return;
+  if (probe_ != nullptr) {
+    scratch_refs_.clear();
+    for (Ref r : refs) {
+      if (r == kNoRef) continue;
+      SetKeyText(r);
+      if (!Room(key_text_.size())) break;
+      scratch_refs_.push_back(r);
+    }
+    if (scratch_refs_.empty() || !Room(key.size())) return;
+    AddMember(key, 0);
+    const BuilderSink::Cursor c = MemberCursor(key);
+    if (c == BuilderSink::kNone) return;
+    for (Ref r : scratch_refs_) {
+      SetKeyText(r);
+      probe_->Reference(c, key_text_, TargetOf(r), true);
+    }
+    return;
+  }
   scratch_ids_.clear();
   for (Ref r : refs) {
     if (r == kNoRef) continue;
@@ -281,6 +403,18 @@ void ObservationBuilder::References(std::string_view key, std::span<const Ref> r
 
 void ObservationBuilder::Strings(std::string_view key, std::span<const std::string_view> values) {
   if (Skip(key)) return;
+  if (probe_ != nullptr) {
+    size_t n = 0;
+    while (n < values.size() && Room(values[n].size())) ++n;
+    if (n == 0 || !Room(key.size())) return;
+    AddMember(key, 0);
+    const BuilderSink::Cursor c = MemberCursor(key);
+    if (c == BuilderSink::kNone) return;
+    for (size_t i = 0; i < n; ++i) {
+      probe_->Scalar(c, BuilderSink::Value{ValueKind::kString, values[i], 0}, true);
+    }
+    return;
+  }
   scratch_ids_.clear();
   for (std::string_view s : values) {
     if (!Room(s.size())) break;
@@ -298,6 +432,20 @@ ObservationBuilder::Ref ObservationBuilder::End() {
     frames_.clear();
     members_.clear();
     return kNoRef;
+  }
+  if (probe_ != nullptr) {
+    // As built, an object of exactly {type, value} with a string value is one AddValueObject
+    // finds again.
+    const bool simple =
+        members_.size() == 2 && probe_value_is_string_ &&
+        std::string_view(keys_).substr(members_[1].key_offset, members_[1].key_length) == "value";
+    CloseFrame();
+    if (probe_objects_.size() >= limits_.max_objects) {
+      truncated_ = true;
+      return kNoRef;
+    }
+    return AddProbeObject(probe_type_, probe_value_is_string_ ? std::string_view(probe_value_) : "",
+                          simple);
   }
   // The type is member 0 of the top frame; copied, as CloseFrame may move the store's text.
   scratch_text_.assign(out_->values.string_value(members_.front().value));

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "concord/base/timestamp.h"
+#include "concord/observe/builder_sink.h"
 #include "concord/observe/observation.h"
 #include "concord/observe/property_filter.h"
 
@@ -61,6 +62,12 @@ class ObservationBuilder {
   // nothing (a timestamp is not even formatted).
   void SetFilter(const PropertyFilter* filter) { filter_ = filter; }
 
+  // Probe mode (`sink` not null): from the next Reset on, nothing is written to the observation
+  // (it keeps only its times); every value goes to `sink` instead, as builder_sink.h says. Every
+  // call returns what it would return when building (the same Refs, kNoRef and truncated()), so
+  // that adapters behave the same in both modes. Null: build again. `sink` must outlive its use.
+  void SetProbe(BuilderSink* sink) { probe_ = sink; }
+
   Observation& observation() { return *out_; }
   // True when a limit dropped objects or members of the current observation.
   bool truncated() const { return truncated_; }
@@ -87,6 +94,10 @@ class ObservationBuilder {
   // Any other {type, value} (e.g. "autonomous-system" is not one; "mutex", "x-..."): value as
   // given. kNoRef when empty or "-".
   Ref AddSimple(std::string_view type, std::string_view value);
+
+  // The "value" of the object `ref` (as normalised: an address in canonical form); "" for
+  // kNoRef and for an object without a string "value". Valid until the next call on the builder.
+  std::string_view ValueOf(Ref ref) const;
 
   // ---- Composite objects, written member by member:
   //
@@ -130,12 +141,33 @@ class ObservationBuilder {
     size_t first_member;  // into members_
     uint32_t key_offset;  // this frame's key in its parent (unused for the top level)
     uint32_t key_length;
+    BuilderSink::Cursor cursor = BuilderSink::kNone;  // probe mode
+  };
+  // Probe mode: the objects so far, by Ref (strings in probe_text_).
+  struct ProbeObject {
+    uint32_t type_offset;
+    uint32_t type_length;
+    uint32_t value_offset;  // the first top-level "value", when a string
+    uint32_t value_length;
+    bool simple;
   };
   Ref AddValueObject(std::string_view type, std::string_view value);
   void SetKeyText(Ref ref);  // key_text_ = the decimal key of `ref` ("0", "1", ...)
   bool Room(size_t bytes);
   void AddMember(std::string_view key, ValueStore::Id value);
   ValueStore::Id CloseFrame();
+  size_t ObjectCount() const {
+    return probe_ != nullptr ? probe_objects_.size() : out_->objects().size();
+  }
+  // Probe mode: records an object, returning its Ref.
+  Ref AddProbeObject(std::string_view type, std::string_view value, bool simple);
+  // Probe mode: the cursor of member `key` of the innermost open object.
+  BuilderSink::Cursor MemberCursor(std::string_view key) {
+    const BuilderSink::Cursor c = frames_.back().cursor;
+    return c == BuilderSink::kNone ? c : probe_->Member(c, key);
+  }
+  void ProbeScalar(std::string_view key, const BuilderSink::Value& value);
+  BuilderSink::Target TargetOf(Ref ref) const;
 
   // True when the member `key` of the object under construction is not to be written.
   bool Skip(std::string_view key) const {
@@ -156,6 +188,14 @@ class ObservationBuilder {
   std::vector<ValueStore::Id> scratch_ids_;
   std::string scratch_text_;
   std::string key_text_;
+  BuilderSink* probe_ = nullptr;
+  std::vector<ProbeObject> probe_objects_;
+  std::string probe_text_;
+  std::string probe_type_;   // of the composite object under construction
+  std::string probe_value_;  // its first top-level "value", when a string
+  bool probe_value_is_string_ = false;
+  bool probe_value_seen_ = false;
+  std::vector<Ref> scratch_refs_;
 };
 
 }  // namespace concord::observe

@@ -636,6 +636,11 @@ Result<std::unique_ptr<PatternSet>> PatternSetBuilder::Build() {
   const uint64_t seed = (static_cast<uint64_t>(seed_source()) << 32) ^ seed_source();
   impl->keys = s.keys.Build(seed);
   for (SlotIndex& x : impl->slot_indexes) x.Build();
+  for (size_t type = 0; type < impl->type_slots.size(); ++type) {
+    for (uint32_t slot : impl->type_slots[type]) {
+      impl->write_plan.Add(static_cast<uint32_t>(type), impl->slots[slot].steps, slot);
+    }
+  }
   impl->exprs.shrink_to_fit();
   impl->clause_expr.shrink_to_fit();
   impl->vnodes.shrink_to_fit();
@@ -682,6 +687,7 @@ size_t Impl::MemoryBytes() const {
   }
   for (const auto& ts : type_slots) n += sizeof(ts) + ts.capacity() * 4;
   for (const SlotIndex& x : slot_indexes) n += sizeof(SlotIndex) + x.memory_bytes();
+  n += write_plan.memory_bytes();
   n += keys.memory_bytes();
   n += vprograms.capacity() * sizeof(VProgram) + vnodes.capacity() * sizeof(VNode) +
        vchildren.capacity() * 4 + vtypes.capacity() * 4 + vtype_leaves.capacity() * 2;
@@ -814,6 +820,93 @@ struct Matcher::Scratch {
   // Multi-type verification: per type ordinal, the distinct leaf-truth signatures.
   std::vector<std::vector<std::string>> signatures;
   std::vector<size_t> digits;
+  // The write prefilter's findings since BeginWrites.
+  size_t write_candidates = 0;
+  bool write_opaque = false;
+};
+
+// The write prefilter (pattern_set.h): the first phase of MatchExpressions, fed by what an
+// ObservationBuilder in probe mode writes instead of by resolving slots on built objects.
+class Matcher::WriteSink final : public observe::BuilderSink {
+ public:
+  explicit WriteSink(Matcher* matcher) : m_(matcher->set_.impl()), s_(*matcher->scratch_) {}
+
+  Cursor Object(std::string_view type) override {
+    const uint32_t t = m_.TypeId(type);
+    return t == kNoIndex ? kNone : m_.write_plan.Root(t);
+  }
+  Cursor Member(Cursor parent, std::string_view key) override {
+    const uint32_t n = m_.write_plan.Child(parent, key);
+    if (n == WritePlan::kNone) return kNone;
+    const WritePlan::Node& node = m_.write_plan.node(n);
+    if (node.opaque) s_.write_opaque = true;
+    for (uint32_t slot : node.value_slots) Count(Index(slot).presence);
+    return n;
+  }
+  void Scalar(Cursor at, const Value& value, bool element) override {
+    const WritePlan::Node& node = m_.write_plan.node(at);
+    const std::vector<uint32_t>& slots = element ? node.element_slots : node.value_slots;
+    for (uint32_t slot : slots) Probe(slot, value.kind, value.text, value.int_value, element);
+  }
+  void Reference(Cursor at, std::string_view key, const Target& target, bool element) override {
+    const WritePlan::Node& node = m_.write_plan.node(at);
+    // The reference itself ("0", "1", ...), as the member or an element.
+    const std::vector<uint32_t>& slots = element ? node.element_slots : node.value_slots;
+    for (uint32_t slot : slots) Probe(slot, observe::ValueKind::kString, key, 0, element);
+    // What it names: .value / .type of a simple object; a composite one is for the full match.
+    const std::vector<WritePlan::TargetSlot>& targets =
+        element ? node.element_target_slots : node.target_slots;
+    if (targets.empty()) return;
+    if (!target.simple) {
+      s_.write_opaque = true;
+      return;
+    }
+    for (const WritePlan::TargetSlot& t : targets) {
+      Probe(t.slot, observe::ValueKind::kString, t.value ? target.value : target.type, 0, true);
+    }
+  }
+
+ private:
+  const SlotIndex& Index(uint32_t slot) const { return m_.slot_indexes[m_.slots[slot].index]; }
+
+  // Probes `slot` with a value; `presence` also counts the slot's presence clauses (values that
+  // Member did not already announce: list elements, reference targets).
+  void Probe(uint32_t slot, observe::ValueKind kind, std::string_view text, int64_t int_value,
+             bool presence) {
+    const SlotIndex& index = Index(slot);
+    s_.hits.clear();
+    if (presence) s_.hits.assign(index.presence.begin(), index.presence.end());
+    engine::Scalar v;
+    v.kind = kind;
+    v.encoding = index.encoding;
+    v.text = text;
+    v.int_value = int_value;
+    index.ProbeScalar(v, m_.keys, &s_.probe, &s_.hits);
+    Count(s_.hits);
+  }
+
+  // As MatchExpressions counts clauses; an expression with all its clauses is a candidate.
+  void Count(const std::vector<uint32_t>& clauses) {
+    const uint32_t epoch = s_.epoch;
+    for (uint32_t clause : clauses) {
+      if (s_.clause_stamp[clause] == epoch) continue;
+      s_.clause_stamp[clause] = epoch;
+      const uint32_t e = m_.clause_expr[clause];
+      if (s_.expr_stamp[e] != epoch) {
+        s_.expr_stamp[e] = epoch;
+        s_.expr_count[e] = 0;
+      }
+      if (++s_.expr_count[e] == m_.exprs[e].required) {
+        const Impl::Expression& x = m_.exprs[e];
+        if (m_.entries[x.entry].kind != Impl::EntryKind::kInvalid && !(x.flags & Impl::kNever)) {
+          ++s_.write_candidates;
+        }
+      }
+    }
+  }
+
+  const Impl& m_;
+  Scratch& s_;
 };
 
 Matcher::Matcher(const PatternSet& set) : set_(set), scratch_(std::make_unique<Scratch>()) {
@@ -821,9 +914,28 @@ Matcher::Matcher(const PatternSet& set) : set_(set), scratch_(std::make_unique<S
   scratch_->clause_stamp.assign(m.clause_expr.size(), 0);
   scratch_->expr_stamp.assign(m.exprs.size(), 0);
   scratch_->expr_count.assign(m.exprs.size(), 0);
+  write_sink_ = std::make_unique<WriteSink>(this);
 }
 
 Matcher::~Matcher() = default;
+
+observe::BuilderSink* Matcher::write_sink() { return write_sink_.get(); }
+
+void Matcher::BeginWrites() {
+  Scratch& s = *scratch_;
+  if (++s.epoch == 0) {  // wrapped: forget every stamp
+    std::fill(s.clause_stamp.begin(), s.clause_stamp.end(), 0);
+    std::fill(s.expr_stamp.begin(), s.expr_stamp.end(), 0);
+    s.epoch = 1;
+  }
+  s.write_candidates = 0;
+  s.write_opaque = false;
+}
+
+bool Matcher::MayMatch() const {
+  const Scratch& s = *scratch_;
+  return s.write_candidates > 0 || s.write_opaque || !set_.impl().always.empty();
+}
 
 namespace {
 

@@ -38,6 +38,7 @@
 
 #include "concord/base/result.h"
 #include "concord/base/status.h"
+#include "concord/observe/builder_sink.h"
 #include "concord/observe/observation.h"
 #include "concord/pattern/ast.h"
 #include "concord/pattern/limits.h"
@@ -194,10 +195,28 @@ class Matcher {
   void MatchExpressions(const observe::Observation& observation, std::vector<ExpressionMatch>* out,
                         std::vector<uint32_t>* exhausted = nullptr);
 
+  // The write prefilter: the first phase of MatchExpressions (probing the indexes, counting
+  // clauses) fed straight by an ObservationBuilder in probe mode, so that an event no pattern
+  // can match is never built. Per event:
+  //
+  //   matcher.BeginWrites();
+  //   builder.SetProbe(matcher.write_sink());  // then map the event into `builder`
+  //   if (matcher.MayMatch()) { build it for real; MatchExpressions(...); }
+  //
+  // MayMatch() is false only when MatchExpressions on the observation the builder would have
+  // built returns no match and exhausts nothing: it counts every clause that would be counted
+  // (and maybe more), and answers true for paths it cannot follow from writes alone
+  // (write_plan.h) and when some expression has no clauses at all.
+  observe::BuilderSink* write_sink();
+  void BeginWrites();
+  bool MayMatch() const;
+
  private:
   struct Scratch;
+  class WriteSink;
   const PatternSet& set_;
   std::unique_ptr<Scratch> scratch_;
+  std::unique_ptr<WriteSink> write_sink_;
 };
 
 }  // namespace concord::pattern::engine

@@ -23,6 +23,7 @@
 #include "concord/pattern/engine/key_table.h"
 #include "concord/pattern/engine/pattern_set.h"
 #include "concord/pattern/engine/slot_index.h"
+#include "concord/pattern/engine/write_plan.h"
 
 namespace concord::pattern::engine {
 
@@ -85,6 +86,7 @@ struct PatternSet::Impl {
   std::vector<std::vector<uint32_t>> type_slots;  // per type: slots with an index
   std::vector<SlotIndex> slot_indexes;
   KeyTable keys;
+  WritePlan write_plan;  // the indexed slots, for the write prefilter
 
   std::vector<VProgram> vprograms;
   std::vector<VNode> vnodes;

@@ -339,14 +339,36 @@ void SlotIndex::Build() {
 void SlotIndex::ProbeValue(const observe::ValueStore& store, const PathValue& v,
                            const KeyTable& keys, ProbeScratch* scratch,
                            std::vector<uint32_t>* hits) const {
+  Scalar value;
+  value.kind = store.kind(v.id);
+  value.encoding = v.encoding;
+  switch (value.kind) {
+    case observe::ValueKind::kString:
+      value.text = store.string_value(v.id);
+      break;
+    case observe::ValueKind::kInt:
+    case observe::ValueKind::kBool:
+      value.int_value = store.int_value(v.id);
+      break;
+    case observe::ValueKind::kFloat:
+      value.float_value = store.float_value(v.id);
+      break;
+    default:
+      return;  // lists and objects compare with nothing
+  }
+  ProbeScalar(value, keys, scratch, hits);
+}
+
+void SlotIndex::ProbeScalar(const Scalar& v, const KeyTable& keys, ProbeScratch* scratch,
+                            std::vector<uint32_t>* hits) const {
   const bool want_bytes = has(kKeyBytes) || !range_bytes.empty();
   const bool want_instant = has(kKeyInstant) || !range_instant.empty();
   const bool want_like = has(kKeyLikeExact) || has(kKeyLikePrefix) || has(kKeyLikeSuffix) ||
                          has(kKeyDotSuffix) || !like_set.empty();
   const bool want_ip = !cidr.empty() || !superset.empty();
-  switch (store.kind(v.id)) {
+  switch (v.kind) {
     case observe::ValueKind::kString: {
-      const std::string_view s = store.string_value(v.id);
+      const std::string_view s = v.text;
       if (v.encoding != Encoding::kNone) {
         if (want_bytes && DecodeBinary(s, v.encoding, &scratch->a)) {
           if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
@@ -411,16 +433,16 @@ void SlotIndex::ProbeValue(const observe::ValueStore& store, const PathValue& v,
     case observe::ValueKind::kInt:
     case observe::ValueKind::kFloat: {
       if (!has(kKeyNumber) && range_number.empty()) break;
-      const Number n = store.kind(v.id) == observe::ValueKind::kInt
-                           ? Number{.is_int = true, .i = store.int_value(v.id)}
-                           : Number{.is_int = false, .d = store.float_value(v.id)};
+      const Number n = v.kind == observe::ValueKind::kInt
+                           ? Number{.is_int = true, .i = v.int_value}
+                           : Number{.is_int = false, .d = v.float_value};
       if (has(kKeyNumber)) Append(keys.Find(slot, kKeyNumber, NumberKey(n)), hits);
       if (!range_number.empty()) range_number.Query(n, hits);
       break;
     }
     case observe::ValueKind::kBool:
       if (has(kKeyBool)) {
-        Append(keys.Find(slot, kKeyBool, store.bool_value(v.id) ? "1" : "0"), hits);
+        Append(keys.Find(slot, kKeyBool, v.int_value != 0 ? "1" : "0"), hits);
       }
       break;
     default:

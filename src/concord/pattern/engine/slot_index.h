@@ -188,6 +188,17 @@ struct ProbeScratch {
   std::unique_ptr<Regexes> regexes;
 };
 
+// One scalar value to probe with, without a ValueStore: what ObservationBuilder writes, seen
+// as it writes it (Matcher's write prefilter). `text` for kString; `int_value` for kInt and
+// kBool (0 or 1); `float_value` for kFloat; `encoding` as PathValue::encoding.
+struct Scalar {
+  observe::ValueKind kind = observe::ValueKind::kNull;
+  Encoding encoding = Encoding::kNone;
+  std::string_view text;
+  int64_t int_value = 0;
+  double float_value = 0;
+};
+
 // Everything one slot indexes.
 struct SlotIndex {
   uint32_t slot = 0;
@@ -215,6 +226,9 @@ struct SlotIndex {
   // with any value of this slot satisfies once).
   void ProbeValue(const observe::ValueStore& store, const PathValue& value, const KeyTable& keys,
                   ProbeScratch* scratch, std::vector<uint32_t>* hits) const;
+  // ProbeValue for a scalar (lists, objects and null satisfy nothing beyond presence).
+  void ProbeScalar(const Scalar& value, const KeyTable& keys, ProbeScratch* scratch,
+                   std::vector<uint32_t>* hits) const;
   // Heap bytes held (the KeyTable's share excluded).
   size_t memory_bytes() const;
 };

@@ -1,0 +1,57 @@
+#pragma once
+
+// What an ObservationBuilder in probe mode reports instead of writing an observation: every
+// value it would write, with where it would go, as it goes. The detection prefilter
+// (pattern::engine::Matcher::write_prefilter) implements it to probe its indexes straight from
+// the adapters' values, so that the many events no indicator can match are never built as STIX
+// objects at all.
+//
+// Positions are cursors the sink hands out: Object() for a top-level object, Member() for a
+// member of something a cursor names. kNone means that nothing at or below that place matters
+// to the sink, and the builder then asks nothing more about it. The builder reports only what it
+// would really write (after its limits, property filter and absent-value rules), except that a
+// nested object is reported when it is opened, even if it ends up empty and unwritten.
+
+#include <cstdint>
+#include <string_view>
+
+#include "concord/observe/observation.h"
+
+namespace concord::observe {
+
+class BuilderSink {
+ public:
+  using Cursor = uint32_t;
+  static constexpr Cursor kNone = UINT32_MAX;
+
+  // A scalar the builder writes: kString (`text`), kInt (`int_value`) or kBool (`int_value`, 0
+  // or 1).
+  struct Value {
+    ValueKind kind = ValueKind::kString;
+    std::string_view text;
+    int64_t int_value = 0;
+  };
+  // The object a reference names: its type, and its "value" when it is a simple object
+  // ({type, value}); `simple` false for a composite object, whose members are not given.
+  struct Target {
+    std::string_view type;
+    std::string_view value;
+    bool simple = false;
+  };
+
+  virtual ~BuilderSink() = default;
+
+  // A top-level object of `type` begins (simple objects too, which then report their "type" and
+  // "value" members).
+  virtual Cursor Object(std::string_view type) = 0;
+  // The member `key` of what `parent` names is written (a scalar, a list or a nested object).
+  // REQUIRES: parent != kNone.
+  virtual Cursor Member(Cursor parent, std::string_view key) = 0;
+  // A scalar written at `at`: the member itself, or (`element`) one element of the list it is.
+  virtual void Scalar(Cursor at, const Value& value, bool element) = 0;
+  // A reference written at `at` (as the member, or an element of it): `key` is the text the
+  // observation holds ("0", "1", ...), `target` the object it names.
+  virtual void Reference(Cursor at, std::string_view key, const Target& target, bool element) = 0;
+};
+
+}  // namespace concord::observe
