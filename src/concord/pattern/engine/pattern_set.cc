@@ -22,6 +22,10 @@ namespace {
 
 // Relative costs of atoms (rough hit rates and probe costs), for choosing which clauses to keep.
 constexpr int kCostKey = 1;
+// Numbers and booleans as exact keys: ports, sizes and flags take few values, so one such key
+// (dst_port = 443) is hit by a large share of events and its posting list is long.
+constexpr int kCostNumberKey = 10;
+constexpr int kCostBoolKey = 100;
 constexpr int kCostAffix = 2;
 constexpr int kCostCidr = 2;
 constexpr int kCostSuperset = 4;
@@ -181,11 +185,13 @@ struct PatternSetBuilder::State {
         return Key(slot, kKeyBytes, std::move(bytes));
       }
       case LiteralKind::kInt:
-        return Key(slot, kKeyNumber, NumberKey(Number{.is_int = true, .i = l.int_value}));
+        return Key(slot, kKeyNumber, NumberKey(Number{.is_int = true, .i = l.int_value}),
+                   kCostNumberKey);
       case LiteralKind::kFloat:
-        return Key(slot, kKeyNumber, NumberKey(Number{.is_int = false, .d = l.float_value}));
+        return Key(slot, kKeyNumber, NumberKey(Number{.is_int = false, .d = l.float_value}),
+                   kCostNumberKey);
       case LiteralKind::kBool:
-        return Key(slot, kKeyBool, l.bool_value ? "1" : "0");
+        return Key(slot, kKeyBool, l.bool_value ? "1" : "0", kCostBoolKey);
       case LiteralKind::kTimestamp:
         if (!plain) return std::nullopt;
         return Key(slot, kKeyInstant, InstantKey(l.timestamp));
@@ -362,6 +368,15 @@ struct PatternSetBuilder::State {
                                            [](const Clause& cl) { return !cl.presence_only; });
       if (informative) {
         std::erase_if(out.clauses, [](const Clause& cl) { return cl.presence_only; });
+      }
+      // Beside a selective clause (strings, addresses), unselective ones (a port, a flag) add
+      // little precision and much counting: such candidates are verified instead.
+      const bool selective = std::any_of(out.clauses.begin(), out.clauses.end(),
+                                         [](const Clause& cl) { return cl.cost < kCostNumberKey; });
+      if (selective && std::erase_if(out.clauses, [](const Clause& cl) {
+                         return cl.cost >= kCostNumberKey;
+                       }) > 0) {
+        out.exact = false;
       }
       if (out.clauses.size() > limits->max_clauses_per_expression) {
         std::stable_sort(out.clauses.begin(), out.clauses.end(),
