@@ -26,24 +26,32 @@ bool LineReader::Fill() {
 
 Result<std::optional<LineReader::Line>> LineReader::Next() {
   Line line;
+  CONCORD_ASSIGN_OR_RETURN(bool more, Next(&line));
+  if (!more) return std::optional<Line>();
+  return std::optional<Line>(std::move(line));
+}
+
+Result<bool> LineReader::Next(Line* line) {
+  line->text.clear();
+  line->too_long = false;
   bool any = false;
   for (;;) {
     if (begin_ == end_ && !Fill()) {
       if (!error_.ok()) return error_;
-      if (!any) return std::optional<Line>();
+      if (!any) return false;
       break;
     }
     any = true;
     const char* start = buffer_.get() + begin_;
     const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
     const size_t take = nl ? static_cast<size_t>(nl - start) : end_ - begin_;
-    if (!line.too_long) {
-      if (line.text.size() + take > max_line_bytes_) {
-        line.too_long = true;
-        line.text.clear();
-        line.text.shrink_to_fit();
+    if (!line->too_long) {
+      if (line->text.size() + take > max_line_bytes_) {
+        line->too_long = true;
+        line->text.clear();
+        line->text.shrink_to_fit();
       } else {
-        line.text.append(start, take);
+        line->text.append(start, take);
       }
     }
     begin_ += take;
@@ -52,10 +60,11 @@ Result<std::optional<LineReader::Line>> LineReader::Next() {
       break;
     }
   }
-  if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
-  line.number = ++line_number_;
-  if (line.number == 1 && line.text.starts_with("\xEF\xBB\xBF")) line.text.erase(0, 3);
-  return std::optional<Line>(std::move(line));
+  std::string& text = line->text;
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  line->number = ++line_number_;
+  if (line->number == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  return true;
 }
 
 }  // namespace concord

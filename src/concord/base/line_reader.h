@@ -25,6 +25,9 @@ class LineReader {
 
   // The next line, std::nullopt at the end, or the input's read error.
   Result<std::optional<Line>> Next();
+  // Next into `*line`, reusing the memory of its text (a reader of millions of lines allocates
+  // nothing per line): true, false at the end, or the input's read error.
+  Result<bool> Next(Line* line);
 
  private:
   bool Fill();

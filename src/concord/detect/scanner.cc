@@ -261,19 +261,21 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
     }
   };
 
+  // Lines are read into `line` and swapped into events, so that their memory goes round.
+  ingest::LogReader::Line line;
   if (!pool_) {
     Event e;
     while (true) {
-      CONCORD_ASSIGN_OR_RETURN(std::optional<ingest::LogReader::Line> line, reader.Next());
-      if (!line) break;
-      if (line->kind == ingest::LogReader::Line::Kind::kSkipped) {
-        Skip(file_name, line->number, line->reason);
+      CONCORD_ASSIGN_OR_RETURN(bool more, reader.Next(&line));
+      if (!more) break;
+      if (line.kind == ingest::LogReader::Line::Kind::kSkipped) {
+        Skip(file_name, line.number, line.reason);
         continue;
       }
       ++stats_.events;
-      e.line = line->number;
-      e.text.swap(line->text);
-      e.context = std::move(line->context);
+      e.line = line.number;
+      e.text.swap(line.text);
+      e.context = std::move(line.context);
       MapAndMatch(*inline_worker_, &e);
       CONCORD_RETURN_IF_ERROR(Consume(e, file_name));
       if ((stats_.events & 4095) == 0) report();
@@ -309,13 +311,12 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
   };
   Status status;
   while (status.ok()) {
-    Result<std::optional<ingest::LogReader::Line>> next = reader.Next();
-    if (!next.ok()) {
-      status = next.status();
+    Result<bool> more = reader.Next(&line);
+    if (!more.ok()) {
+      status = more.status();
       break;
     }
-    if (!*next) break;
-    ingest::LogReader::Line& line = **next;
+    if (!*more) break;
     if (line.kind == ingest::LogReader::Line::Kind::kSkipped) {
       Skip(file_name, line.number, line.reason);
       continue;

@@ -12,17 +12,25 @@ LogReader::LogReader(InputStream* input, std::string file_name, LogFormat format
       lines_(input, limits.max_line_bytes) {}
 
 Result<std::optional<LogReader::Line>> LogReader::Next() {
+  Line line;
+  CONCORD_ASSIGN_OR_RETURN(bool more, Next(&line));
+  if (!more) return std::optional<Line>();
+  return std::optional<Line>(std::move(line));
+}
+
+Result<bool> LogReader::Next(Line* line) {
   while (true) {
-    CONCORD_ASSIGN_OR_RETURN(std::optional<LineReader::Line> raw, lines_.Next());
-    if (!raw) return std::optional<Line>();
-    Line line;
-    line.number = raw->number;
-    if (raw->too_long) {
-      line.kind = Line::Kind::kSkipped;
-      line.reason = "line longer than the limit";
-      return std::optional<Line>(std::move(line));
+    CONCORD_ASSIGN_OR_RETURN(bool more, lines_.Next(&raw_));
+    if (!more) return false;
+    line->number = raw_.number;
+    line->reason.clear();
+    line->context.reset();
+    if (raw_.too_long) {
+      line->kind = Line::Kind::kSkipped;
+      line->reason = "line longer than the limit";
+      return true;
     }
-    std::string& text = raw->text;
+    const std::string& text = raw_.text;
     if (text.find_first_not_of(" \t") == std::string::npos) continue;  // blank
 
     if (!context_) {
@@ -30,11 +38,11 @@ Result<std::optional<LogReader::Line>> LogReader::Next() {
       if (detected == LogFormat::kUnknown) {
         if (!text.empty() && text.front() == '#') continue;
         ++undetected_;
-        line.kind = Line::Kind::kSkipped;
-        line.reason = undetected_ > kMaxDetectLines
-                          ? "format not recognised in the first lines: use --format"
-                          : "format not recognised (not Zeek, Suricata EVE or Sysmon)";
-        return std::optional<Line>(std::move(line));
+        line->kind = Line::Kind::kSkipped;
+        line->reason = undetected_ > kMaxDetectLines
+                           ? "format not recognised in the first lines: use --format"
+                           : "format not recognised (not Zeek, Suricata EVE or Sysmon)";
+        return true;
       }
       context_ = std::make_shared<LogContext>();
       context_->format = detected;
@@ -49,17 +57,17 @@ Result<std::optional<LogReader::Line>> LogReader::Next() {
       }
       Status s = ApplyZeekHeaderLine(text, context_.get());
       if (!s.ok()) {
-        line.kind = Line::Kind::kSkipped;
-        line.reason = "bad header line: " + s.message();
-        return std::optional<Line>(std::move(line));
+        line->kind = Line::Kind::kSkipped;
+        line->reason = "bad header line: " + s.message();
+        return true;
       }
       continue;
     }
     header_changed_ = false;
-    line.kind = Line::Kind::kEvent;
-    line.text = std::move(text);
-    line.context = context_;
-    return std::optional<Line>(std::move(line));
+    line->kind = Line::Kind::kEvent;
+    line->text.swap(raw_.text);  // the caller's old buffer becomes the next line's
+    line->context = context_;
+    return true;
   }
 }
 

@@ -42,6 +42,8 @@ class LogReader {
   // The next event or skipped line; nullopt at the end of the input; an error only when the
   // input cannot be read (IoError). Blank lines and '#' comment lines are neither.
   Result<std::optional<Line>> Next();
+  // Next into `*line`, reusing the memory of its text: true, false at the end, or IoError.
+  Result<bool> Next(Line* line);
 
   // The format in use: the one given or recognised, kUnknown before that.
   LogFormat format() const { return context_ ? context_->format : format_; }
@@ -51,6 +53,7 @@ class LogReader {
   std::string file_name_;
   LogFormat format_;
   LineReader lines_;
+  LineReader::Line raw_;
   std::shared_ptr<LogContext> context_;  // null until the format is known
   bool header_changed_ = false;          // copy-on-write for the next event
   uint64_t undetected_ = 0;
