@@ -64,6 +64,9 @@ Result<bool> LineReader::Next(Line* line) {
   if (!text.empty() && text.back() == '\r') text.pop_back();
   line->number = ++line_number_;
   if (line->number == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  const size_t size = text.size();
+  text.append(kPadding, ' ');  // the padding: capacity, and bytes written once
+  text.resize(size);
   return true;
 }
 

@@ -17,9 +17,12 @@ class LineReader {
  public:
   struct Line {
     uint64_t number = 0;  // 1-based
-    std::string text;     // without the line ending; empty when too_long
+    // Without the line ending; empty when too_long. Followed in memory by at least kPadding
+    // initialised bytes within its capacity, for parsers that read past the end (simdjson).
+    std::string text;
     bool too_long = false;
   };
+  static constexpr size_t kPadding = 64;
 
   LineReader(InputStream* input, size_t max_line_bytes);
 

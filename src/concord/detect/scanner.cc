@@ -18,7 +18,7 @@ using pattern::engine::Matcher;
 struct Scanner::Event {
   // Input.
   uint64_t line = 0;
-  std::string text;
+  std::string text;  // from LogReader: padded as LineReader::Line says (MapPadded)
   std::shared_ptr<const ingest::LogContext> context;
   // Result of MapAndMatch.
   enum class State : uint8_t { kMatched, kSkipped, kOutside };
@@ -156,7 +156,7 @@ void Scanner::MapAndMatch(Worker& worker, Event* e) {
     worker.matcher.BeginWrites();
     worker.builder.SetProbe(worker.matcher.write_sink());
   }
-  Status s = worker.mapper.Map(*e->context, e->text, &worker.builder);
+  Status s = worker.mapper.MapPadded(*e->context, e->text, &worker.builder);
   worker.builder.SetProbe(nullptr);
   if (!s.ok()) {
     e->state = Event::State::kSkipped;
@@ -175,7 +175,7 @@ void Scanner::MapAndMatch(Worker& worker, Event* e) {
   if (options_.write_prefilter) {
     if (!worker.matcher.MayMatch()) return;  // no indicator can match: nothing to build
     // The probe mode returned what building returns, so this maps the same way.
-    s = worker.mapper.Map(*e->context, e->text, &worker.builder);
+    s = worker.mapper.MapPadded(*e->context, e->text, &worker.builder);
     if (!s.ok()) {
       e->state = Event::State::kSkipped;
       e->reason = s.message();

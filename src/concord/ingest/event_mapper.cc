@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "concord/base/line_reader.h"
 #include "concord/ingest/adapters.h"
 #include "concord/json/document.h"
 
@@ -47,7 +48,19 @@ Status CheckMarker(json::ObjectView event, LogFormat format) {
 
 }  // namespace
 
+static_assert(LineReader::kPadding >= json::Parser::kParsePadding);
+
 Status EventMapper::Map(const LogContext& context, std::string_view line,
+                        observe::ObservationBuilder* builder) {
+  return Map(context, line, false, builder);
+}
+
+Status EventMapper::MapPadded(const LogContext& context, std::string_view line,
+                              observe::ObservationBuilder* builder) {
+  return Map(context, line, true, builder);
+}
+
+Status EventMapper::Map(const LogContext& context, std::string_view line, bool padded,
                         observe::ObservationBuilder* builder) {
   if (context.format == LogFormat::kZeekTsv) {
     if (!line.empty() && line.front() == '{') {
@@ -76,7 +89,8 @@ Status EventMapper::Map(const LogContext& context, std::string_view line,
     return MapZeekTsv(values, context, builder);
   }
 
-  Result<json::Element> parsed = state_->parser.Parse(line);
+  Result<json::Element> parsed =
+      padded ? state_->parser.ParsePadded(line) : state_->parser.Parse(line);
   if (!parsed.ok()) {
     return Status(parsed.status().code(), "not complete JSON: " + parsed.status().message());
   }

@@ -40,8 +40,14 @@ class EventMapper {
   // a Zeek TSV log.
   Status Map(const LogContext& context, std::string_view line,
              observe::ObservationBuilder* builder);
+  // Map for a line followed in memory by at least LineReader::kPadding readable bytes (as
+  // LineReader's and LogReader's lines are): JSON is parsed where it is, not copied first.
+  Status MapPadded(const LogContext& context, std::string_view line,
+                   observe::ObservationBuilder* builder);
 
  private:
+  Status Map(const LogContext& context, std::string_view line, bool padded,
+             observe::ObservationBuilder* builder);
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -379,7 +379,13 @@ class SyntaxChecker {
 
 Parser::Parser(Limits limits) : limits_(limits) {}
 
-Result<Element> Parser::Parse(std::string_view text) {
+static_assert(simdjson::SIMDJSON_PADDING <= Parser::kParsePadding);
+
+Result<Element> Parser::Parse(std::string_view text) { return Parse(text, false); }
+
+Result<Element> Parser::ParsePadded(std::string_view text) { return Parse(text, true); }
+
+Result<Element> Parser::Parse(std::string_view text, bool padded) {
   if (text.size() > limits_.max_value_bytes) {
     return ResourceExhausted("JSON text of " + std::to_string(text.size()) +
                              " bytes is larger than the " +
@@ -398,14 +404,17 @@ Result<Element> Parser::Parse(std::string_view text) {
                                " bytes");
     }
   }
-  if (padded_.capacity() < text.size() + simdjson::SIMDJSON_PADDING) {
-    padded_.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  if (!padded) {
+    if (padded_.capacity() < text.size() + simdjson::SIMDJSON_PADDING) {
+      padded_.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+    }
+    padded_.assign(text.data(), text.size());
+    text = padded_;
   }
-  padded_.assign(text.data(), text.size());
 
   Element element;
   const simdjson::error_code error =
-      parser_.parse(padded_.data(), padded_.size(), /*realloc_if_needed=*/false).get(element);
+      parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/false).get(element);
   if (error == simdjson::SUCCESS) return element;
 
   switch (error) {

@@ -30,10 +30,15 @@ class Parser {
   // (e.g. "byte 17: expected ':' after an object key"), or ResourceExhausted for a value over
   // max_value_bytes or nested deeper than max_depth.
   Result<Element> Parse(std::string_view text);
+  // Parse for a text followed in memory by at least kParsePadding readable bytes (their content
+  // does not matter), which is parsed where it is instead of being copied first.
+  Result<Element> ParsePadded(std::string_view text);
+  static constexpr size_t kParsePadding = 64;
 
   const Limits& limits() const { return limits_; }
 
  private:
+  Result<Element> Parse(std::string_view text, bool padded);
   Limits limits_;
   simdjson::dom::parser parser_;
   std::string padded_;  // `text` copied with SIMDJSON_PADDING spare bytes
