@@ -98,11 +98,11 @@ int RunPatternEval(const PatternEvalOptions& options, const OutputOptions& out);
 struct ScanCommandOptions {
   std::vector<std::string> inputs;  // files, directories (*.log, *.json, ... optionally .gz), "-"
   std::string format = "auto";      // auto, zeek-json, zeek-tsv, suricata-eve, sysmon-ecs, ...
-  int threads = 1;
-  std::string since;     // RFC 3339; events before are not matched
-  std::string until;     // RFC 3339; events from then on are not matched
-  std::string out_path;  // alerts; "" or "-" for standard output
-  bool follow = false;   // one file, read as it grows until interrupted
+  int threads = 0;                  // 0: one per core (at most 16)
+  std::string since;                // RFC 3339; events before are not matched
+  std::string until;                // RFC 3339; events from then on are not matched
+  std::string out_path;             // alerts; "" or "-" for standard output
+  bool follow = false;              // one file, read as it grows until interrupted
   bool subdomains = false;
   bool include_warned = false;             // match indicators that hit a warning list
   std::vector<std::string> warning_lists;  // more lists for this scan

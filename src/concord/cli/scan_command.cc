@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "concord/base/follow_stream.h"
 #include "concord/base/input_stream.h"
@@ -164,7 +166,10 @@ int RunScan(const DataDir& dir, const ScanCommandOptions& options, const OutputO
     if (!f.ok()) return fail(f.status());
     scan.format = *f;
   }
-  scan.threads = options.threads;
+  // Alerts come out in event order whatever the number of threads; by default use the cores.
+  scan.threads = options.threads > 0
+                     ? options.threads
+                     : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
   Result<std::optional<Timestamp>> since = OptionalTime(options.since, "--since");
   if (!since.ok()) return fail(since.status());
   Result<std::optional<Timestamp>> until = OptionalTime(options.until, "--until");
