@@ -38,17 +38,18 @@ struct Scanner::Worker {
   }
   // The parsed pattern of indicator `user`, for explanations: the same few indicators tend to
   // match again and again (a CIDR block over a busy subnet), so their patterns are parsed once
-  // per worker (at most kMaxParsed kept). Null when the pattern does not parse.
+  // per worker (at most kMaxParsed kept, a few MiB; when full, one is forgotten for each new
+  // one, so that a busy set of indicators stays). Null when the pattern does not parse.
   const pattern::Pattern* Parsed(const IndicatorSet& set, uint32_t user) {
     auto it = parsed.find(user);
     if (it != parsed.end()) return it->second ? &*it->second : nullptr;
-    if (parsed.size() >= kMaxParsed) parsed.clear();
+    if (parsed.size() >= kMaxParsed) parsed.erase(parsed.begin());
     Result<pattern::Pattern> p = pattern::ParsePattern(set.indicator(user).pattern);
     std::optional<pattern::Pattern>& slot = parsed[user];
     if (p.ok()) slot = std::move(*p);
     return slot ? &*slot : nullptr;
   }
-  static constexpr size_t kMaxParsed = 1024;
+  static constexpr size_t kMaxParsed = 8192;
 
   ingest::EventMapper mapper;
   observe::Observation observation;
