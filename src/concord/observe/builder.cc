@@ -258,7 +258,14 @@ ObservationBuilder::Ref ObservationBuilder::AddSimple(std::string_view type,
 }
 
 void ObservationBuilder::AddMember(std::string_view key, ValueStore::Id value) {
-  if (probe_ != nullptr && frames_.size() == 1 && key == "value") probe_value_seen_ = true;
+  if (probe_ != nullptr) {  // only counted: keys are not needed, what End asks is noted
+    if (frames_.size() == 1) {
+      if (key == "value") probe_value_seen_ = true;
+      if (members_.size() == 1) probe_second_is_value_ = key == "value";
+    }
+    members_.push_back(Member{0, 0, value});
+    return;
+  }
   const uint32_t offset = static_cast<uint32_t>(keys_.size());
   keys_.append(key);
   members_.push_back(Member{offset, static_cast<uint32_t>(key.size()), value});
@@ -276,6 +283,7 @@ void ObservationBuilder::Begin(std::string_view type) {
     probe_value_.clear();
     probe_value_is_string_ = false;
     probe_value_seen_ = false;
+    probe_second_is_value_ = false;
     frames_.push_back(Frame{0, 0, 0, probe_->Object(type)});
     AddMember("type", 0);
     ProbeScalar("type", BuilderSink::Value{ValueKind::kString, type, 0});
@@ -290,10 +298,13 @@ void ObservationBuilder::BeginObject(std::string_view key) {
     ++skip_depth_;
     return;
   }
+  if (probe_ != nullptr) {
+    frames_.push_back(Frame{members_.size(), 0, 0, MemberCursor(key)});
+    return;
+  }
   const uint32_t offset = static_cast<uint32_t>(keys_.size());
-  const BuilderSink::Cursor cursor = probe_ != nullptr ? MemberCursor(key) : BuilderSink::kNone;
   keys_.append(key);
-  frames_.push_back(Frame{members_.size(), offset, static_cast<uint32_t>(key.size()), cursor});
+  frames_.push_back(Frame{members_.size(), offset, static_cast<uint32_t>(key.size())});
 }
 
 ValueStore::Id ObservationBuilder::CloseFrame() {
@@ -324,6 +335,9 @@ void ObservationBuilder::EndObject() {
     return;
   }
   const ValueStore::Id object = CloseFrame();
+  if (probe_ != nullptr && frames_.size() == 1 && members_.size() == 1) {
+    probe_second_is_value_ = false;  // a nested object: never a {type, value} object
+  }
   members_.push_back(Member{frame.key_offset, frame.key_length, object});
 }
 
@@ -456,9 +470,7 @@ ObservationBuilder::Ref ObservationBuilder::End() {
   if (probe_ != nullptr) {
     // As built, an object of exactly {type, value} with a string value is one AddValueObject
     // finds again.
-    const bool simple =
-        members_.size() == 2 && probe_value_is_string_ &&
-        std::string_view(keys_).substr(members_[1].key_offset, members_[1].key_length) == "value";
+    const bool simple = members_.size() == 2 && probe_second_is_value_ && probe_value_is_string_;
     CloseFrame();
     if (probe_objects_.size() >= limits_.max_objects) {
       truncated_ = true;

@@ -195,6 +195,7 @@ class ObservationBuilder {
   std::string probe_value_;  // its first top-level "value", when a string
   bool probe_value_is_string_ = false;
   bool probe_value_seen_ = false;
+  bool probe_second_is_value_ = false;  // its second top-level member is "value"
   std::vector<Ref> scratch_refs_;
 };
 
