@@ -62,10 +62,11 @@ class ObservationBuilder {
   // nothing (a timestamp is not even formatted).
   void SetFilter(const PropertyFilter* filter) { filter_ = filter; }
 
-  // Probe mode (`sink` not null): from the next Reset on, nothing is written to the observation
-  // (it keeps only its times); every value goes to `sink` instead, as builder_sink.h says. Every
-  // call returns what it would return when building (the same Refs, kNoRef and truncated()), so
-  // that adapters behave the same in both modes. Null: build again. `sink` must outlive its use.
+  // Probe mode (`sink` not null): nothing is written to the observation (Reset still clears it
+  // and sets its times); every value goes to `sink` instead, as builder_sink.h says. Every call
+  // returns what it would return when building (the same Refs, kNoRef, ValueOf and
+  // truncated()), so that adapters behave the same in both modes. Null: build again. Switch only
+  // between events (before the Reset that starts one). `sink` must outlive its use.
   void SetProbe(BuilderSink* sink) { probe_ = sink; }
 
   Observation& observation() { return *out_; }

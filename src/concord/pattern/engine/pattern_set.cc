@@ -68,10 +68,13 @@ struct Clause {
   std::vector<Atom> atoms;
   int cost = 0;
   bool presence_only = true;
+  bool numbers_only = true;  // every atom an exact number or boolean key (a port, a flag)
 
   void Add(Atom a) {
     cost += a.cost;
     presence_only = presence_only && a.type == Atom::Type::kPresence;
+    numbers_only = numbers_only && a.type == Atom::Type::kKey &&
+                   (a.key_kind == kKeyNumber || a.key_kind == kKeyBool);
     atoms.push_back(std::move(a));
   }
 };
@@ -369,12 +372,14 @@ struct PatternSetBuilder::State {
       if (informative) {
         std::erase_if(out.clauses, [](const Clause& cl) { return cl.presence_only; });
       }
-      // Beside a selective clause (strings, addresses), unselective ones (a port, a flag) add
-      // little precision and much counting: such candidates are verified instead.
-      const bool selective = std::any_of(out.clauses.begin(), out.clauses.end(),
-                                         [](const Clause& cl) { return cl.cost < kCostNumberKey; });
+      // Beside a clause on strings or addresses, clauses of only number and boolean keys (a
+      // port, a flag) add little precision and much counting (their posting lists are hit by
+      // most events): their candidates are verified instead.
+      const bool selective =
+          std::any_of(out.clauses.begin(), out.clauses.end(),
+                      [](const Clause& cl) { return !cl.presence_only && !cl.numbers_only; });
       if (selective && std::erase_if(out.clauses, [](const Clause& cl) {
-                         return cl.cost >= kCostNumberKey;
+                         return cl.numbers_only && !cl.presence_only;
                        }) > 0) {
         out.exact = false;
       }
