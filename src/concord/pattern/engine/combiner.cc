@@ -159,23 +159,30 @@ class Combiner {
         }
         return false;
       case Kind::kAnd:
-      case Kind::kFollowedBy: {
-        const bool ordered = n.kind == Kind::kFollowedBy;
-        Set left = Eval(Child(n, 0));
-        for (uint32_t k = 1; k + 1 < n.child_count && !left.empty(); ++k) {
-          left = Join(left, Eval(Child(n, k)), ordered);
-        }
-        if (left.empty() || exhausted_) return false;
-        const Set right = Eval(Child(n, n.child_count - 1));
-        for (const Binding& a : left) {
-          for (const Binding& b : right) {
-            if (!Step()) return false;
-            if (ordered && !Before(a, b)) continue;
-            std::optional<Binding> joined = Union(a, b);
-            if (joined && Wanted(*joined)) return true;
+      case Kind::kFollowedBy:
+        return JoinExists(n, Qualifiers{});
+      case Kind::kWithin:
+      case Kind::kStartStop: {
+        // Qualifiers over an AND / FOLLOWEDBY: the root's join, each joined binding checked
+        // against the qualifiers (filters of the same bindings, so they combine), instead of
+        // every binding of the join built first and filtered.
+        Qualifiers q;
+        uint32_t cur = index;
+        while (p_.nodes_[cur].kind == Kind::kWithin || p_.nodes_[cur].kind == Kind::kStartStop) {
+          const Node& x = p_.nodes_[cur];
+          if (x.kind == Kind::kWithin) {
+            q.within = q.within ? std::min(*q.within, x.within) : x.within;
+          } else {
+            q.start = q.start ? std::max(*q.start, x.start) : x.start;
+            q.stop = q.stop ? std::min(*q.stop, x.stop) : x.stop;
           }
+          cur = Child(x, 0);
         }
-        return false;
+        const Node& inner = p_.nodes_[cur];
+        if (inner.kind == Kind::kAnd || inner.kind == Kind::kFollowedBy) {
+          return JoinExists(inner, q);
+        }
+        [[fallthrough]];
       }
       default: {
         std::optional<bool> counted = CountedRepeats(index);
@@ -186,6 +193,77 @@ class Combiner {
         return false;
       }
     }
+  }
+
+  // WITHIN and START/STOP over a node: what its bindings must satisfy.
+  struct Qualifiers {
+    std::optional<__int128> within;
+    std::optional<Timestamp> start, stop;
+  };
+  bool Satisfies(const Binding& b, const Qualifiers& q) const {
+    if (q.within && Span(b) > *q.within) return false;
+    if (q.start || q.stop) {
+      for (const auto& [i, count] : b) {
+        const ObsTimes& t = times_[i];
+        if ((q.start && t.first < *q.start) || (q.stop && !(t.last < *q.stop))) return false;
+      }
+    }
+    return true;
+  }
+
+  // Whether the AND / FOLLOWEDBY `n` has a wanted binding that satisfies `q`. The last join
+  // stops at the first; a pair of which neither side holds the wanted observation cannot give a
+  // wanted binding and is passed over (still counted as a step, so limits are reached alike).
+  bool JoinExists(const Node& n, const Qualifiers& q) {
+    const bool ordered = n.kind == Kind::kFollowedBy;
+    Set left = Eval(Child(n, 0));
+    for (uint32_t k = 1; k + 1 < n.child_count && !left.empty(); ++k) {
+      left = Join(left, Eval(Child(n, k)), ordered);
+    }
+    if (left.empty() || exhausted_) return false;
+    const Set right = Eval(Child(n, n.child_count - 1));
+    // The right bindings holding the wanted observation, with their positions in `right`.
+    std::vector<std::pair<size_t, const Binding*>> right_wanted;
+    if (must_ >= 0) {
+      size_t position = 0;
+      for (const Binding& b : right) {
+        if (Wanted(b)) right_wanted.emplace_back(position, &b);
+        ++position;
+      }
+    }
+    auto pair = [&](const Binding& a, const Binding& b) {
+      if (ordered && !Before(a, b)) return false;
+      std::optional<Binding> joined = Union(a, b);
+      return joined && Satisfies(*joined, q) && Wanted(*joined);
+    };
+    for (const Binding& a : left) {
+      if (must_ < 0 || Wanted(a)) {
+        for (const Binding& b : right) {
+          if (!Step()) return false;
+          if (pair(a, b)) return true;
+        }
+        continue;
+      }
+      // Only the pairs with a wanted right side can succeed; the others count as steps, in
+      // order, so that a row exhausts the limit where it would have.
+      const uint64_t row_start = steps_;
+      for (const auto& [position, b] : right_wanted) {
+        // Steps up to and including this pair's, as the full row would have counted them.
+        const uint64_t at = row_start + 1 + position;
+        if (at > limits_.max_steps) {
+          steps_ = at;
+          exhausted_ = true;
+          return false;
+        }
+        if (pair(a, *b)) return true;
+      }
+      steps_ = row_start + right.size();
+      if (steps_ > limits_.max_steps) {
+        exhausted_ = true;
+        return false;
+      }
+    }
+    return false;
   }
 
   // Decides "qualifiers over [REPEATS k over qualifiers over] one observation expression" by

@@ -6,12 +6,15 @@
 // number_observed; AND/OR/FOLLOWEDBY; certain-time WITHIN, START/STOP and FOLLOWEDBY; REPEATS as
 // distinct bindings). Internal to the engine.
 //
-// The computation is the reference's, restricted to the leaves' matching observations, with two
-// economies that give the same answers: the root only asks whether *a* binding exists (so its
-// last join stops at the first), and a chain of WITHIN / START-STOP qualifiers over REPEATS of a
-// single observation expression (the common "[x] REPEATS 5 TIMES WITHIN 60 SECONDS") is decided
-// by counting in O(n log n) instead of enumerating multisets. Everything else enumerates bindings
-// under CombineLimits and gives ResourceExhausted beyond them, as the reference does.
+// The computation is the reference's, restricted to the leaves' matching observations, with
+// economies that give the same answers: the root only asks whether *a* binding exists, so its
+// last join (under any WITHIN / START-STOP qualifiers, checked on each joined binding) stops at
+// the first and, when streaming, skips pairs of which neither side holds the new observation
+// (counting them as steps all the same); and a chain of WITHIN / START-STOP qualifiers over
+// REPEATS of a single observation expression (the common "[x] REPEATS 5 TIMES WITHIN 60
+// SECONDS") is decided by counting in O(n log n) instead of enumerating multisets. Everything
+// else enumerates bindings under CombineLimits and gives ResourceExhausted beyond them, as the
+// reference does.
 
 #include <cstdint>
 #include <span>
