@@ -2,7 +2,7 @@
 
 // What an ObservationBuilder in probe mode reports instead of writing an observation: every
 // value it would write, with where it would go, as it goes. The detection prefilter
-// (pattern::engine::Matcher::write_prefilter) implements it to probe its indexes straight from
+// (pattern::engine::Matcher::write_sink) implements it to probe its indexes straight from
 // the adapters' values, so that the many events no indicator can match are never built as STIX
 // objects at all.
 //

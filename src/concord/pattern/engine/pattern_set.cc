@@ -843,6 +843,30 @@ struct Matcher::Scratch {
   // The write prefilter's findings since BeginWrites.
   size_t write_candidates = 0;
   bool write_opaque = false;
+
+  // Starts counting clauses for another observation (every stamp of the last one goes stale);
+  // returns its epoch, for Count.
+  uint32_t NextEpoch() {
+    if (++epoch == 0) {  // wrapped: forget every stamp
+      std::fill(clause_stamp.begin(), clause_stamp.end(), 0);
+      std::fill(expr_stamp.begin(), expr_stamp.end(), 0);
+      epoch = 1;
+    }
+    return epoch;
+  }
+  // Counts `clause` for this observation (`current`: its epoch, which the caller keeps in a
+  // register), once: its expression when that was the last clause the expression needed (a
+  // candidate), else kNoIndex.
+  uint32_t Count(const Impl& m, uint32_t clause, uint32_t current) {
+    if (clause_stamp[clause] == current) return kNoIndex;
+    clause_stamp[clause] = current;
+    const uint32_t e = m.clause_expr[clause];
+    if (expr_stamp[e] != current) {
+      expr_stamp[e] = current;
+      expr_count[e] = 0;
+    }
+    return ++expr_count[e] == m.exprs[e].required ? e : kNoIndex;
+  }
 };
 
 // The write prefilter (pattern_set.h): the first phase of MatchExpressions, fed by what an
@@ -905,22 +929,15 @@ class Matcher::WriteSink final : public observe::BuilderSink {
     Count(s_.hits);
   }
 
-  // As MatchExpressions counts clauses; an expression with all its clauses is a candidate.
+  // Counts clauses as MatchExpressions does; a candidate that can hold is one to build for.
   void Count(const std::vector<uint32_t>& clauses) {
     const uint32_t epoch = s_.epoch;
     for (uint32_t clause : clauses) {
-      if (s_.clause_stamp[clause] == epoch) continue;
-      s_.clause_stamp[clause] = epoch;
-      const uint32_t e = m_.clause_expr[clause];
-      if (s_.expr_stamp[e] != epoch) {
-        s_.expr_stamp[e] = epoch;
-        s_.expr_count[e] = 0;
-      }
-      if (++s_.expr_count[e] == m_.exprs[e].required) {
-        const Impl::Expression& x = m_.exprs[e];
-        if (m_.entries[x.entry].kind != Impl::EntryKind::kInvalid && !(x.flags & Impl::kNever)) {
-          ++s_.write_candidates;
-        }
+      const uint32_t e = s_.Count(m_, clause, epoch);
+      if (e == kNoIndex) continue;
+      const Impl::Expression& x = m_.exprs[e];
+      if (m_.entries[x.entry].kind != Impl::EntryKind::kInvalid && !(x.flags & Impl::kNever)) {
+        ++s_.write_candidates;
       }
     }
   }
@@ -943,11 +960,7 @@ observe::BuilderSink* Matcher::write_sink() { return write_sink_.get(); }
 
 void Matcher::BeginWrites() {
   Scratch& s = *scratch_;
-  if (++s.epoch == 0) {  // wrapped: forget every stamp
-    std::fill(s.clause_stamp.begin(), s.clause_stamp.end(), 0);
-    std::fill(s.expr_stamp.begin(), s.expr_stamp.end(), 0);
-    s.epoch = 1;
-  }
+  s.NextEpoch();
   s.write_candidates = 0;
   s.write_opaque = false;
 }
@@ -1010,12 +1023,7 @@ void Matcher::MatchExpressions(const observe::Observation& observation,
   const Impl& m = set_.impl();
   Scratch& s = *scratch_;
   out->clear();
-  if (++s.epoch == 0) {  // wrapped: forget every stamp
-    std::fill(s.clause_stamp.begin(), s.clause_stamp.end(), 0);
-    std::fill(s.expr_stamp.begin(), s.expr_stamp.end(), 0);
-    s.epoch = 1;
-  }
-  const uint32_t epoch = s.epoch;
+  const uint32_t epoch = s.NextEpoch();
   s.candidates.clear();
   const std::span<const observe::ObservedObject> objects = observation.objects();
   const observe::ValueStore& store = observation.values;
@@ -1033,14 +1041,7 @@ void Matcher::MatchExpressions(const observe::Observation& observation,
       s.hits.assign(index.presence.begin(), index.presence.end());
       for (const PathValue& v : s.values) index.ProbeValue(store, v, m.keys, &s.probe, &s.hits);
       for (uint32_t clause : s.hits) {
-        if (s.clause_stamp[clause] == epoch) continue;
-        s.clause_stamp[clause] = epoch;
-        const uint32_t e = m.clause_expr[clause];
-        if (s.expr_stamp[e] != epoch) {
-          s.expr_stamp[e] = epoch;
-          s.expr_count[e] = 0;
-        }
-        if (++s.expr_count[e] == m.exprs[e].required) s.candidates.push_back(e);
+        if (const uint32_t e = s.Count(m, clause, epoch); e != kNoIndex) s.candidates.push_back(e);
       }
     }
   }
