@@ -50,7 +50,7 @@ class Generator {
   std::string Time(uint64_t offset_seconds) {
     // 2026-01-01T00:00:00Z + offset, millisecond precision.
     const uint64_t t = 1767225600 + offset_seconds;
-    char buf[40];
+    char buf[64];
     time_t secs = static_cast<time_t>(t);
     struct tm tm;
     gmtime_r(&secs, &tm);
