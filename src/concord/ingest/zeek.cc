@@ -956,16 +956,18 @@ void WriteProtocols(const Flow& flow, Record& r, ObservationBuilder* b) {
   size_t count = 0;
   auto add = [&](std::string_view name) {
     name = TrimBlanks(name);
-    if (Absent(name) || name.front() == '-' || name == "unknown_transport" ||
-        count == kMaxProtocols || name.size() > 32) {
+    // Compared with SameBytes, not memcmp: this runs on every conn event.
+    if (Absent(name) || name.front() == '-' || count == kMaxProtocols || name.size() > 32 ||
+        (name.size() == 17 && SameBytes(name.data(), "unknown_transport", 17))) {
       return;
     }
     const size_t at = text.size();
     for (char c : name) text.push_back(AsciiLower(c));
-    if (std::string_view(text).substr(at) == "ssl") text.replace(at, 3, "tls");
+    if (name.size() == 3 && SameBytes(text.data() + at, "ssl", 3)) text.replace(at, 3, "tls");
     const std::string_view added = std::string_view(text).substr(at);
     for (size_t i = 0; i < count; ++i) {
-      if (std::string_view(text).substr(spans[i].first, spans[i].second) == added) {
+      if (spans[i].second == added.size() &&
+          SameBytes(text.data() + spans[i].first, added.data(), added.size())) {
         text.resize(at);
         return;
       }

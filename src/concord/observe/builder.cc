@@ -106,8 +106,10 @@ ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type
     const std::string_view text(probe_text_);
     for (size_t i = 0; i < probe_objects_.size(); ++i) {
       const ProbeObject& o = probe_objects_[i];
-      if (o.simple && text.substr(o.type_offset, o.type_length) == type &&
-          text.substr(o.value_offset, o.value_length) == value) {
+      // Lengths first: most objects of an event differ in them, and then no bytes are compared.
+      if (o.simple && o.value_length == value.size() && o.type_length == type.size() &&
+          text.substr(o.value_offset, o.value_length) == value &&
+          text.substr(o.type_offset, o.type_length) == type) {
         return static_cast<Ref>(i);
       }
     }
