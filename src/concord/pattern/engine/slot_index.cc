@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -203,11 +204,105 @@ void SupersetIndex::Query(const IpNetwork& value, std::vector<uint32_t>* hits) c
 
 // ---- RegexSetIndex ----
 
+// Literal strings ("atoms", lower case, at least 3 bytes) of which every match of every regex of
+// a chunk contains at least one, as RE2's FilteredRE2 computes them. Most texts contain none,
+// and then the set is not run: a scan over the text's 3-byte windows instead of a DFA search
+// under a lock. Only for texts in ASCII, whose lower case is RE2's.
+class AtomFilter {
+ public:
+  // Computes the atoms of `regexes`; false (and no filter) when some regex has none, or when
+  // RE2 cannot say.
+  bool Build(const std::vector<std::string>& regexes, const re2::RE2::Options& options) {
+    re2::FilteredRE2 filtered(kMinAtom);
+    for (const std::string& r : regexes) {
+      int id = 0;
+      if (filtered.Add(r, options, &id) != re2::RE2::NoError) return false;
+    }
+    if (filtered.NumRegexps() == 0) return false;
+    std::vector<std::string> atoms;
+    filtered.Compile(&atoms);
+    // A regex that passes with no atom found (no atom of kMinAtom bytes or more, or its
+    // filter matches everything) would have to run on every text.
+    std::vector<int> potential;
+    filtered.AllPotentials({}, &potential);
+    if (!potential.empty() || atoms.empty()) return false;
+    bits_.assign(kBitWords, 0);
+    for (std::string& atom : atoms) {
+      if (atom.size() < kMinAtom) return false;
+      for (char c : atom) {
+        if (static_cast<unsigned char>(c) >= 0x80) return false;  // never in an ASCII text
+      }
+      const uint32_t key = Key(atom.data());
+      bits_[Bit(key) / 64] |= uint64_t{1} << (Bit(key) % 64);
+      by_key_.emplace_back(key, static_cast<uint32_t>(atoms_.size()));
+      atoms_.push_back(std::move(atom));
+    }
+    std::sort(by_key_.begin(), by_key_.end());
+    return true;
+  }
+
+  // Whether `text` may match some regex: false only when it is ASCII and holds no atom. One
+  // pass over the text's bytes, lowered as they are read, with a rolling 3-byte key.
+  bool MayMatch(std::string_view text) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    uint32_t key = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const unsigned char c = p[i];
+      if (c >= 0x80) return true;
+      key = (key << 8 | Lower(c)) & 0xFFFFFF;
+      if (i < kMinAtom - 1 || (bits_[Bit(key) / 64] >> (Bit(key) % 64) & 1) == 0) continue;
+      if (AtomAt(key, text.substr(i + 1 - kMinAtom))) return true;
+    }
+    return false;
+  }
+
+  size_t memory_bytes() const {
+    size_t n = bits_.capacity() * 8 + by_key_.capacity() * 8;
+    for (const std::string& a : atoms_) n += a.capacity();
+    return n;
+  }
+
+ private:
+  static constexpr size_t kMinAtom = 3;
+  static constexpr size_t kBits = size_t{1} << 14;  // 2 KiB per chunk
+  static constexpr size_t kBitWords = kBits / 64;
+  static uint32_t Key(const char* p) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(p[0])) << 16 |
+           static_cast<uint32_t>(static_cast<unsigned char>(p[1])) << 8 |
+           static_cast<unsigned char>(p[2]);
+  }
+  static uint32_t Bit(uint32_t key) { return (key * 2654435761u) >> (32 - 14); }
+  static unsigned char Lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+  // Whether an atom starting with the 3 bytes `key` starts `rest` (compared lowered).
+  bool AtomAt(uint32_t key, std::string_view rest) const {
+    auto it =
+        std::lower_bound(by_key_.begin(), by_key_.end(), std::pair<uint32_t, uint32_t>{key, 0});
+    for (; it != by_key_.end() && it->first == key; ++it) {
+      const std::string& atom = atoms_[it->second];
+      if (atom.size() > rest.size()) continue;
+      size_t k = kMinAtom;
+      while (k < atom.size() &&
+             Lower(static_cast<unsigned char>(rest[k])) == static_cast<unsigned char>(atom[k])) {
+        ++k;
+      }
+      if (k == atom.size()) return true;
+    }
+    return false;
+  }
+
+  std::vector<uint64_t> bits_;                         // first 3 bytes of some atom, hashed
+  std::vector<std::pair<uint32_t, uint32_t>> by_key_;  // (first 3 bytes, atom), sorted
+  std::vector<std::string> atoms_;
+};
+
 struct RegexSetIndex::Chunk {
   std::unique_ptr<re2::RE2::Set> set;  // null: report every value
   std::vector<uint32_t> values;        // by index in the set
   std::vector<uint32_t> always;        // values whose regex the set refused
   std::vector<std::string> regexes;    // those of `set`, in order, for per-thread copies
+  std::unique_ptr<AtomFilter> atoms;   // null: run the set on every text
 };
 
 namespace {
@@ -259,6 +354,9 @@ void RegexSetIndex::Build() {
       chunk->values.clear();
       chunk->regexes.clear();
       chunk->set.reset();
+    } else {
+      auto atoms = std::make_unique<AtomFilter>();
+      if (atoms->Build(chunk->regexes, options)) chunk->atoms = std::move(atoms);
     }
     chunks_.push_back(std::move(chunk));
   }
@@ -275,6 +373,7 @@ void RegexSetIndex::Query(std::string_view text, std::vector<uint32_t>* hits,
   for (const std::unique_ptr<Chunk>& chunk : chunks_) {
     hits->insert(hits->end(), chunk->always.begin(), chunk->always.end());
     if (chunk->set == nullptr || chunk->values.empty()) continue;
+    if (chunk->atoms != nullptr && !chunk->atoms->MayMatch(text)) continue;
     const re2::RE2::Set* set = chunk->set.get();
     if (scratch != nullptr) {
       std::unique_ptr<re2::RE2::Set>& own = scratch->regexes->sets[chunk.get()];
@@ -312,6 +411,7 @@ size_t RegexSetIndex::memory_bytes() const {
   for (const auto& chunk : chunks_) {
     n += (chunk->values.capacity() + chunk->always.capacity()) * sizeof(uint32_t);
     n += (chunk->values.size() + chunk->always.size()) * 4096;
+    if (chunk->atoms != nullptr) n += chunk->atoms->memory_bytes();
   }
   return n;
 }

@@ -1,8 +1,10 @@
 #include "concord/pattern/engine/slot_index.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -142,6 +144,59 @@ TEST(RegexSetIndexTest, ManyChunks) {
   hits.clear();
   index.Query("y", &hits);
   EXPECT_EQ(Sorted(hits), (std::vector<uint32_t>{2000}));
+}
+
+// Chunks whose every regex has literal atoms skip the set on texts holding none of them (an
+// ASCII text, lowered): the hits must be what each regex alone finds, whatever the case of the
+// text, its non-ASCII bytes, or where the atoms fall (at either end, overlapping, split).
+TEST(RegexSetIndexTest, AtomFilterNeverDropsAMatch) {
+  std::mt19937 rng(11);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> words = {"evil", "Bad", "c2x", "xyz", "tor", "abc", "r0ot"};
+  const std::vector<std::string> shapes = {
+      "%s",          "^%s",           "%s$",    "(?i)%s",     "%s-[a-z]{2,4}\\.(ru|top)$",
+      "^(%s|%s)\\.", "/%s/[0-9a-f]+", "%s.*%s", "(?i)^%s.%s", "(%s|%s)+"};
+  for (int round = 0; round < 40; ++round) {
+    RegexSetIndex index;
+    std::vector<std::string> regexes;
+    const size_t n = 1 + pick(RegexSetIndex::kChunk + 20);  // one chunk or two
+    for (size_t i = 0; i < n; ++i) {
+      std::string r = shapes[pick(shapes.size())];
+      for (size_t at; (at = r.find("%s")) != std::string::npos;) {
+        r.replace(at, 2, words[pick(words.size())]);
+      }
+      regexes.push_back(r);
+      index.Add(r, static_cast<uint32_t>(i));
+    }
+    if (round % 10 == 9) {  // now and then one regex without atoms: no filter for its chunk
+      regexes.push_back("^[a-z]");
+      index.Add(regexes.back(), static_cast<uint32_t>(regexes.size() - 1));
+    }
+    index.Build();
+    std::vector<std::unique_ptr<RE2>> alone;
+    for (const std::string& r : regexes) alone.push_back(std::make_unique<RE2>(r, RE2::Quiet));
+    ProbeScratch scratch;  // for the per-thread path
+    const std::vector<std::string> pieces = {
+        "EVIL",      "evil", "eVi",      "l",    "bad", "BAD",     "c2X", "-ab.ru", "xyz",
+        "/tor/00ff", ".",    "\xC3\xA9", "r0ot", "ABC", "abc.top", "q",   "-",      "ru"};
+    for (int t = 0; t < 300; ++t) {
+      std::string text;
+      const size_t parts = pick(6);
+      for (size_t k = 0; k < parts; ++k) text += pieces[pick(pieces.size())];
+      std::vector<uint32_t> want;
+      for (size_t i = 0; i < regexes.size(); ++i) {
+        if (RE2::PartialMatch(text, *alone[i])) {
+          want.push_back(static_cast<uint32_t>(i));
+        }
+      }
+      std::vector<uint32_t> hits;
+      index.Query(text, &hits);
+      ASSERT_EQ(Sorted(hits), want) << "round " << round << " text '" << text << "'";
+      hits.clear();
+      index.Query(text, &hits, &scratch);
+      ASSERT_EQ(Sorted(hits), want) << "round " << round << " text '" << text << "'";
+    }
+  }
 }
 
 // SlotIndex::Probe over LIKE keys: exact, prefix, suffix and label-wise domain suffixes.
