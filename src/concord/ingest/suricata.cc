@@ -289,9 +289,6 @@ Scratch& GetScratch() {
   return scratch;
 }
 
-// The text value of a simple object just added (an address in canonical form), copied to `out`.
-void CopyValue(ObservationBuilder* b, Ref ref, std::string* out) { out->assign(b->ValueOf(ref)); }
-
 // ---- What the network-traffic object gets from the protocol records.
 
 struct HttpRequest {
@@ -520,7 +517,7 @@ bool IsAbsoluteUrl(std::string_view url) {
 void AppendAuthority(ObservationBuilder* b, Ref server, std::optional<int64_t> port,
                      std::string* out) {
   std::string& address = GetScratch().san;  // free at this point
-  CopyValue(b, server, &address);
+  address.assign(b->ValueOf(server));       // the address in canonical form
   if (address.empty()) return;
   const bool v6 = address.find(':') != std::string::npos;
   if (v6) out->push_back('[');

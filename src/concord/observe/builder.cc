@@ -6,31 +6,12 @@
 #include <cstring>
 
 #include "concord/base/ascii.h"
+#include "concord/base/ipv4.h"
 
 namespace concord::observe {
 namespace {
 
 bool Absent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
-
-// Dotted-decimal IPv4 as inet_pton(AF_INET) accepts it (four decimal parts of 0-255 without
-// leading zeros, nothing else), without its copy and strlen: every event has addresses.
-bool IsIpv4(std::string_view s) {
-  int parts = 0;
-  size_t i = 0;
-  while (true) {
-    const size_t start = i;
-    unsigned value = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) {
-      value = value * 10 + static_cast<unsigned>(s[i] - '0');
-      ++i;
-    }
-    const size_t digits = i - start;
-    if (digits == 0 || value > 255 || (digits > 1 && s[start] == '0')) return false;
-    if (++parts == 4) return i == s.size();
-    if (i == s.size() || s[i] != '.') return false;
-    ++i;
-  }
-}
 
 }  // namespace
 
@@ -158,7 +139,8 @@ ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type
 ObservationBuilder::Ref ObservationBuilder::AddAddress(std::string_view text) {
   if (text.size() < 2 || text.size() > 63) return kNoRef;
   if (text.find(':') == std::string_view::npos) {
-    if (!IsIpv4(text)) return kNoRef;
+    uint8_t bytes[4];
+    if (!ParseIpv4(text, bytes)) return kNoRef;
     return AddValueObject("ipv4-addr", text);  // canonical, as inet_pton accepts it
   }
   char buffer[64];

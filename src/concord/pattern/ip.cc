@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "concord/base/ipv4.h"
+
 namespace concord::pattern {
 namespace {
 
@@ -24,45 +26,6 @@ std::optional<int> Decimal(std::string_view s, size_t max_digits, int max) {
   }
   if (v > max) return std::nullopt;
   return v;
-}
-
-// Dotted decimal, four parts of 1 to 3 digits without leading zeros, each at most 255. One pass:
-// observations probe CIDR blocks with every address they hold.
-bool ParseIpv4(std::string_view s, uint8_t* out) {
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  auto digit = [&](unsigned* d) {
-    if (p == end) return false;
-    *d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
-    return *d <= 9;
-  };
-  uint32_t address = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (p == end || *p != '.') return false;
-      ++p;
-    }
-    unsigned v, d;
-    if (!digit(&v)) return false;
-    ++p;
-    if (digit(&d)) {
-      if (v == 0) return false;  // a leading zero
-      v = v * 10 + d;
-      ++p;
-      if (digit(&d)) {
-        v = v * 10 + d;
-        ++p;
-        if (v > 255) return false;
-      }
-    }
-    address = address << 8 | v;
-  }
-  if (p != end) return false;  // a fourth digit, or anything after the fourth part
-  out[0] = static_cast<uint8_t>(address >> 24);
-  out[1] = static_cast<uint8_t>(address >> 16);
-  out[2] = static_cast<uint8_t>(address >> 8);
-  out[3] = static_cast<uint8_t>(address);
-  return true;
 }
 
 // Splits `s` on ':' into 16-bit groups appended to out[*count] (at most 8 in all); the last

@@ -14,9 +14,27 @@
 
 namespace concord::pattern::engine::testing {
 
-class RandomPatterns {
+// Draws from one generator: what the engine's random test inputs (these patterns, the write
+// prefilter test's builder scripts) are made of.
+class RandomDraws {
  public:
-  explicit RandomPatterns(uint64_t seed) : rng_(seed) {}
+  std::mt19937_64& rng() { return rng_; }
+
+ protected:
+  explicit RandomDraws(uint64_t seed) : rng_(seed) {}
+  size_t Pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
+  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  template <typename T>
+  const T& PickOf(const std::vector<T>& v) {
+    return v[Pick(v.size())];
+  }
+
+  std::mt19937_64 rng_;
+};
+
+class RandomPatterns : public RandomDraws {
+ public:
+  explicit RandomPatterns(uint64_t seed) : RandomDraws(seed) {}
 
   // A pattern's text. Most are valid; some break a rule of checks.h (as real feeds do).
   std::string Pattern();
@@ -25,16 +43,7 @@ class RandomPatterns {
   // `count` observed-data (and, for STIX 2.1, their SCOs) as one JSON array.
   std::string Observations(int count);
 
-  std::mt19937_64& rng() { return rng_; }
-
  private:
-  size_t Pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
-  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
-  template <typename T>
-  const T& PickOf(const std::vector<T>& v) {
-    return v[Pick(v.size())];
-  }
-
   std::string ObservationExpression(int depth);
   std::string Comparison();
   std::string Literal(const std::string& op);
@@ -43,7 +52,6 @@ class RandomPatterns {
   std::string Object(const std::string& type, const std::vector<std::string>& refs);
   std::string JsonValue(int depth);
 
-  std::mt19937_64 rng_;
   void ChooseCaseTypes();
 
   std::vector<size_t> case_types_;  // the object types this generator's output mostly uses

@@ -55,9 +55,9 @@ const std::vector<std::string> kStrings = {"a",
                                            ""};
 const std::vector<int64_t> kNumbers = {0, 1, 3, 53, 80, 443, 8080, 65535, -1, 1000000};
 
-class Script {
+class Script : public testing::RandomDraws {
  public:
-  explicit Script(uint64_t seed) : seed_(seed) {}
+  explicit Script(uint64_t seed) : RandomDraws(seed), seed_(seed) {}
 
   // Writes the same random observation every time; returns what the builder returned.
   std::vector<Ref> Run(ObservationBuilder* b) {
@@ -70,12 +70,6 @@ class Script {
   }
 
  private:
-  size_t Pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
-  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
-  template <typename T>
-  const T& PickOf(const std::vector<T>& v) {
-    return v[Pick(v.size())];
-  }
   Ref AnyRef() { return refs_.empty() || Chance(0.1) ? ObservationBuilder::kNoRef : PickOf(refs_); }
 
   Ref Step(ObservationBuilder* b) {
@@ -174,7 +168,6 @@ class Script {
   }
 
   uint64_t seed_;
-  std::mt19937_64 rng_;
   std::vector<Ref> refs_;
 };
 
