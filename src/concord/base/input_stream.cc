@@ -48,6 +48,36 @@ class GzFileStream final : public InputStream {
   uint64_t size_;
 };
 
+// A regular file that is not gzip, read with read(2) straight into the caller's buffer (zlib
+// would copy it through its own).
+class PlainFileStream final : public InputStream {
+ public:
+  PlainFileStream(int fd, std::string name, uint64_t size)
+      : fd_(fd), name_(std::move(name)), size_(size) {}
+  ~PlainFileStream() override { close(fd_); }
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (n > (1u << 30)) n = 1u << 30;
+    while (true) {
+      const ssize_t got = read(fd_, buf, n);
+      if (got >= 0) {
+        consumed_ += static_cast<uint64_t>(got);
+        return static_cast<size_t>(got);
+      }
+      if (errno != EINTR) return IoError("reading " + name_ + ": " + std::strerror(errno));
+    }
+  }
+  const std::string& name() const override { return name_; }
+  uint64_t consumed() const override { return consumed_; }
+  uint64_t size() const override { return size_; }
+
+ private:
+  int fd_;
+  std::string name_;
+  uint64_t size_;
+  uint64_t consumed_ = 0;
+};
+
 class StringStream final : public InputStream {
  public:
   StringStream(std::string data, std::string name)
@@ -88,7 +118,15 @@ Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) 
       close(fd);
       return InvalidArgument(name + " is a directory");
     }
-    if (S_ISREG(st.st_mode)) size = static_cast<uint64_t>(st.st_size);
+    if (S_ISREG(st.st_mode)) {
+      size = static_cast<uint64_t>(st.st_size);
+      // A regular file can be looked at before it is read: without gzip's magic bytes it is
+      // read as it is. (A pipe cannot: zlib tells, and passes plain input through.)
+      unsigned char magic[2] = {0, 0};
+      if (pread(fd, magic, 2, 0) < 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
+        return std::unique_ptr<InputStream>(new PlainFileStream(fd, std::move(name), size));
+      }
+    }
   }
   gzFile file = gzdopen(fd, "rb");
   if (file == nullptr) {

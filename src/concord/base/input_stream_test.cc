@@ -38,6 +38,23 @@ TEST(InputStreamTest, PlainFile) {
   std::remove(path.c_str());
 }
 
+// Files too short for gzip's two magic bytes, or with only the first, are read as they are.
+TEST(InputStreamTest, ShortFilesAndNearMagicArePlain) {
+  const std::string path = TempPath(".log");
+  for (const std::string& text : {std::string(), std::string("x"), std::string("\x1f"),
+                                  std::string("\x1fx\n"), std::string("\x8b\x1f")}) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    auto in = InputStream::Open(path);
+    ASSERT_TRUE(in.ok());
+    EXPECT_EQ(ReadAll(**in), text);
+    EXPECT_EQ((*in)->consumed(), text.size());
+    EXPECT_EQ((*in)->size(), text.size());
+  }
+  std::remove(path.c_str());
+}
+
 TEST(InputStreamTest, GzipIsDecompressedWhateverTheName) {
   const std::string path = TempPath(".json");
   std::string text;
