@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "concord/base/ascii.h"
+#include "concord/base/bytes.h"
 #include "concord/ingest/adapters.h"
 #include "concord/ingest/log_time.h"
 
@@ -934,7 +935,7 @@ std::string_view ProtocolOfEventType(std::string_view type) {
       "smb",  "nfs",  "krb5",   "ike",  "rdp",  "sip",  "mqtt",   "rfb", "tftp",      "pgsql",
       "ldap", "dnp3", "modbus", "enip", "pop3", "imap", "dcerpc", "ntp", "websocket", "telnet"};
   for (std::string_view p : kProtocols) {
-    if (p == type) return p;
+    if (SameBytes(p, type)) return p;
   }
   if (type == "ftp_data") return "ftp-data";
   return {};
@@ -945,7 +946,7 @@ bool IsKnownEventType(std::string_view type) {
   static constexpr std::string_view kKnown[] = {"alert", "flow",     "netflow", "dns",  "http",
                                                 "tls",   "fileinfo", "smtp",    "quic", "stats"};
   for (std::string_view k : kKnown) {
-    if (k == type) return true;
+    if (SameBytes(k, type)) return true;
   }
   return false;
 }

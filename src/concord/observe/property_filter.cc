@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "concord/base/bytes.h"
+
 namespace concord::observe {
 
 void PropertyFilter::AddUnique(std::vector<std::string>* list, std::string_view property) {
@@ -11,28 +13,47 @@ void PropertyFilter::AddUnique(std::vector<std::string>* list, std::string_view 
 }
 
 void PropertyFilter::Allow(std::string_view type, std::string_view property) {
-  auto it = by_type_.find(type);
-  if (it == by_type_.end())
-    it = by_type_.emplace(std::string(type), std::vector<std::string>()).first;
-  AddUnique(&it->second, property);
+  auto [it, added] = index_.emplace(std::string(type), types_.size());
+  if (added) types_.push_back(Type{.name = std::string(type), .properties = {}, .bits = 0});
+  Type& t = types_[it->second];
+  AddUnique(&t.properties, property);
+  t.bits |= Bit(property);
 }
 
-void PropertyFilter::AllowOnAnyType(std::string_view property) { AddUnique(&any_, property); }
+void PropertyFilter::AllowOnAnyType(std::string_view property) {
+  AddUnique(&any_, property);
+  any_bits_ |= Bit(property);
+}
 
 PropertyFilter::TypeRule PropertyFilter::Rule(std::string_view type) const {
   TypeRule rule;
-  auto it = by_type_.find(type);
-  if (it != by_type_.end()) rule.own = &it->second;
   rule.any = &any_;
+  rule.bits = any_bits_;
+  const Type* found = nullptr;
+  if (types_.size() <= kMaxCompared) {
+    for (const Type& t : types_) {
+      if (SameBytes(t.name, type)) {
+        found = &t;
+        break;
+      }
+    }
+  } else if (auto it = index_.find(type); it != index_.end()) {
+    found = &types_[it->second];
+  }
+  if (found != nullptr) {
+    rule.own = &found->properties;
+    rule.bits |= found->bits;
+  }
   return rule;
 }
 
 bool PropertyFilter::TypeRule::Wants(std::string_view property) const {
-  if (property == "type") return true;
+  if ((bits & Bit(property)) == 0) return false;
+  if (SameBytes(property, "type")) return true;
   auto in = [&](const std::vector<std::string>* list) {
     if (list == nullptr) return false;
     for (const std::string& p : *list) {
-      if (p.size() == property.size() && p == property) return true;
+      if (SameBytes(p, property)) return true;
     }
     return false;
   };

@@ -8,6 +8,7 @@
 //
 // Immutable once built; shared by every thread.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,9 +28,20 @@ class PropertyFilter {
   struct TypeRule {
     const std::vector<std::string>* own = nullptr;  // Allow(type, ...), or null
     const std::vector<std::string>* any = nullptr;  // AllowOnAnyType(...)
+    // The Bit() of every property kept: most properties not kept are told by one AND.
+    uint64_t bits = ~uint64_t{0};
     bool Wants(std::string_view property) const;
   };
   TypeRule Rule(std::string_view type) const;
+
+  // One of 64 bits chosen by `property`'s length and end bytes.
+  static uint64_t Bit(std::string_view property) {
+    if (property.empty()) return 1;
+    const unsigned mix = static_cast<unsigned>(property.size()) * 7 +
+                         static_cast<unsigned char>(property.front()) * 3 +
+                         static_cast<unsigned char>(property.back());
+    return uint64_t{1} << (mix & 63);
+  }
 
  private:
   static void AddUnique(std::vector<std::string>* list, std::string_view property);
@@ -37,8 +49,18 @@ class PropertyFilter {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  std::unordered_map<std::string, std::vector<std::string>, Hash, std::equal_to<>> by_type_;
+  // A few types (the usual case) are found by comparing names, which beats hashing; more by
+  // `index_`. Both are complete: `types_` holds every type Allow() named, in order.
+  static constexpr size_t kMaxCompared = 16;
+  struct Type {
+    std::string name;
+    std::vector<std::string> properties;
+    uint64_t bits = 0;  // of `properties`
+  };
+  std::vector<Type> types_;
+  std::unordered_map<std::string, size_t, Hash, std::equal_to<>> index_;  // type -> types_ entry
   std::vector<std::string> any_;
+  uint64_t any_bits_ = Bit("type");  // of any_, and "type"
 };
 
 }  // namespace concord::observe

@@ -102,7 +102,7 @@ struct PatternSet::Impl {
   uint32_t TypeId(std::string_view type) const {
     if (types.size() <= 16) {  // a few types: comparing beats hashing
       for (size_t i = 0; i < types.size(); ++i) {
-        if (types[i] == type) return static_cast<uint32_t>(i);
+        if (SameBytes(types[i], type)) return static_cast<uint32_t>(i);
       }
       return kNoIndex;
     }

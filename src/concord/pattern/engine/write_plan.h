@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "concord/base/bytes.h"
 #include "concord/pattern/ast.h"
 
 namespace concord::pattern::engine {
@@ -53,7 +54,7 @@ class WritePlan {
   // The node of member `key` below `node` (kNone: no slot reads there).
   uint32_t Child(uint32_t node, std::string_view key) const {
     for (const auto& [k, n] : nodes_[node].children) {
-      if (k == key) return n;
+      if (SameBytes(k, key)) return n;
     }
     return kNone;
   }
