@@ -38,6 +38,11 @@ struct ParsedTimestamp {
   int fraction_digits = 0;
 };
 
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), and the
+// days of month `m` (1-12) of year `y`.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+unsigned DaysInMonth(int64_t y, unsigned m);
+
 // Parses an RFC 3339 date-time such as "2016-05-12T08:17:27.000Z". Errors name the offending part
 // ("month 13 is out of range") and the character position within `text`.
 Result<ParsedTimestamp> ParseTimestamp(std::string_view text, const TimestampSyntax& syntax = {});

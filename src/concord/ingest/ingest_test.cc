@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+#include <string>
+
 #include "concord/ingest/event_mapper.h"
 #include "concord/ingest/log_context.h"
 #include "concord/ingest/log_format.h"
@@ -63,6 +67,60 @@ TEST(LogTimeTest, CalendarTimesAsLogsWriteThem) {
                           "2021-05-01T10:00:00+2", "2021-05-01T10:00:00.Z"}) {
     EXPECT_FALSE(ParseLogTime(bad).ok()) << bad;
   }
+}
+
+// The general reading ParseLogTime had before its one-pass fast path: rewrite into RFC 3339,
+// then ParseTimestamp. The reference the fast path must agree with.
+std::optional<Timestamp> ReferenceLogTime(std::string text) {
+  if (text.size() < 19 || text.size() > 48) return std::nullopt;
+  if (text[10] == ' ') text[10] = 'T';
+  size_t zone = 19;
+  if (zone < text.size() && text[zone] == '.') {
+    ++zone;
+    while (zone < text.size() && text[zone] >= '0' && text[zone] <= '9') ++zone;
+  }
+  if (zone == text.size()) {
+    text += 'Z';
+  } else if ((text[zone] == '+' || text[zone] == '-') && text.size() - zone == 5) {
+    text.insert(text.size() - 2, ":");
+  } else if (text[zone] == 'z') {
+    text[zone] = 'Z';
+  }
+  Result<ParsedTimestamp> t = ParseTimestamp(text, TimestampSyntax{.allow_offset = true});
+  if (!t.ok()) return std::nullopt;
+  return t->instant;
+}
+
+TEST(LogTimeTest, AgreesWithTheGeneralReadingOnGeneratedTimes) {
+  std::mt19937 rng(5);
+  auto pick = [&](std::initializer_list<const char*> options) {
+    return std::string(options.begin()[rng() % options.size()]);
+  };
+  auto number = [&](int below, int width) {
+    std::string s = std::to_string(rng() % below);
+    while (static_cast<int>(s.size()) < width) s.insert(0, "0");
+    return s;
+  };
+  int accepted = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string t = number(10000, 4) + "-" + number(14, 2) + "-" + number(33, 2) +
+                    pick({"T", "T", "t", " ", "x"}) + number(25, 2) + ":" + number(61, 2) + ":" +
+                    number(61, 2);
+    if (rng() % 3 != 0) t += "." + number(1000000, 1 + rng() % 12).substr(0, 1 + rng() % 12);
+    t += pick({"", "Z", "z", "+0000", "-0530", "+02:00", "-23:59", "+2400", "+00:60", "+02:0",
+               "+020", "Zx", "+", "Z+0100"});
+    if (rng() % 8 == 0) t[rng() % t.size()] = "0:9.-+ TZa"[rng() % 10];  // a byte changed
+    if (rng() % 16 == 0) t.resize(rng() % (t.size() + 1));               // or the text cut
+    const std::optional<Timestamp> expected = ReferenceLogTime(t);
+    const Result<Timestamp> got = ParseLogTime(t);
+    ASSERT_EQ(got.ok(), expected.has_value()) << t;
+    if (expected) {
+      ASSERT_EQ(*got, *expected) << t;
+      ++accepted;
+    }
+  }
+  EXPECT_GT(accepted, 20000);  // both ways taken often
+  EXPECT_LT(accepted, 180000);
 }
 
 TEST(LogTimeTest, MailDates) {

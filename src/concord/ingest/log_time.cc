@@ -11,6 +11,64 @@ namespace {
 
 constexpr int64_t kMaxSeconds = 253402300800;  // 10000-01-01T00:00:00Z
 
+// The shapes logs write, read in one pass without copying: "YYYY-MM-DD" 'T', 't' or ' '
+// "HH:MM:SS", an optional fraction, then "Z", "z", "+hh:mm", "+hhmm" (or '-') or nothing (UTC),
+// every field in range. nullopt for anything else, which ParseLogTime's general path accepts or
+// explains. (Every event has a time, a Suricata flow three: this is most of their cost.)
+std::optional<Timestamp> ReadCommonLogTime(std::string_view text) {
+  const size_t n = text.size();
+  if (n < 19 || n > 48) return std::nullopt;
+  const char* p = text.data();
+  auto digit = [p](size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(p[i])) - '0';
+  };
+  auto two = [&](size_t i) { return digit(i) * 10 + digit(i + 1); };
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    if (digit(i) > 9) return std::nullopt;
+  }
+  if (p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != 't' && p[10] != ' ') ||
+      p[13] != ':' || p[16] != ':') {
+    return std::nullopt;
+  }
+  const unsigned year = two(0) * 100 + two(2), month = two(5), day = two(8), hour = two(11),
+                 minute = two(14), second = two(17);
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
+      minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  size_t i = 19;
+  int32_t nanos = 0;
+  if (i < n && p[i] == '.') {
+    size_t digits = 0;
+    for (++i; i < n && digit(i) <= 9; ++i, ++digits) {
+      if (digits < 9) nanos = nanos * 10 + static_cast<int32_t>(digit(i));
+    }
+    if (digits == 0) return std::nullopt;
+    for (; digits < 9; ++digits) nanos *= 10;
+  }
+  int64_t offset = 0;
+  if (i < n && (p[i] == 'Z' || p[i] == 'z')) {
+    if (i + 1 != n) return std::nullopt;
+  } else if (i < n) {
+    if (p[i] != '+' && p[i] != '-') return std::nullopt;
+    const size_t h = i + 1;
+    size_t m;  // where the offset's minutes are
+    if (n - h == 5 && p[h + 2] == ':') {
+      m = h + 3;
+    } else if (n - h == 4) {
+      m = h + 2;
+    } else {
+      return std::nullopt;
+    }
+    if (digit(h) > 9 || digit(h + 1) > 9 || digit(m) > 9 || digit(m + 1) > 9) return std::nullopt;
+    const unsigned oh = two(h), om = two(m);
+    if (oh > 23 || om > 59) return std::nullopt;
+    offset = (p[i] == '-' ? -1 : 1) * static_cast<int64_t>(oh * 3600 + om * 60);
+  }
+  return Timestamp{
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset, nanos};
+}
+
 }  // namespace
 
 Result<Timestamp> TimeFromEpochSeconds(double seconds) {
@@ -59,7 +117,8 @@ Result<Timestamp> ParseEpochSeconds(std::string_view text) {
 }
 
 Result<Timestamp> ParseLogTime(std::string_view text) {
-  // Rewrite into RFC 3339 and let ParseTimestamp check every part.
+  if (std::optional<Timestamp> t = ReadCommonLogTime(text)) return *t;
+  // Rewrite into RFC 3339 and let ParseTimestamp check every part (and say what is wrong).
   if (text.size() < 19 || text.size() > 48) {
     return InvalidArgument("'" + std::string(text.substr(0, 48)) +
                            "' is not a date and time (such as 2021-05-01T10:00:00Z)");
@@ -164,13 +223,8 @@ std::optional<Timestamp> ParseMailDate(std::string_view s) {
     return std::nullopt;
   }
   if (second == 60) second = 59;
-  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = y / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const int64_t days = int64_t{era} * 146097 + doe - 719468;
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return Timestamp{days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60, 0};
 }
 
