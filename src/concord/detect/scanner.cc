@@ -276,7 +276,7 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
       ++stats_.events;
       e.line = line.number;
       e.text.swap(line.text);
-      e.context = std::move(line.context);
+      if (e.context != line.context) e.context = line.context;  // no atomics per event
       MapAndMatch(*inline_worker_, &e);
       CONCORD_RETURN_IF_ERROR(Consume(e, file_name));
       if ((stats_.events & 4095) == 0) report();
@@ -335,7 +335,7 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
     Event& e = filling->events[filling->size++];
     e.line = line.number;
     e.text.swap(line.text);
-    e.context = std::move(line.context);
+    if (e.context != line.context) e.context = line.context;  // no atomics per event
     if (filling->size == options_.batch_events) status = submit();
   }
   if (status.ok()) status = submit();

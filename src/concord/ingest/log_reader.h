@@ -27,7 +27,7 @@ class LogReader {
     std::string text;     // kEvent: the line
     std::string reason;   // kSkipped: why
     // kEvent: the header and format the line is read with. Shared; never changed once given
-    // out (a new header makes a new context).
+    // out (a new header makes a new context). kSkipped: unspecified.
     std::shared_ptr<const LogContext> context;
   };
 
