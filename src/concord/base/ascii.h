@@ -4,6 +4,7 @@
 // (std::tolower depends on the C locale), allocation-free, inline (adapters call them for every
 // field of every event).
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -26,8 +27,22 @@ inline bool StartsWithIgnoreAsciiCase(std::string_view s, std::string_view prefi
   return s.size() >= prefix.size() && EqualsIgnoreAsciiCase(s.substr(0, prefix.size()), prefix);
 }
 
+namespace ascii_internal {
+// kHexLower[byte]: the byte as a lower-case hex digit, or 0 when it is not a hex digit. A table,
+// because in hashes digits and letters alternate at random and branches on them mispredict.
+inline constexpr std::array<char, 256> kHexLower = [] {
+  std::array<char, 256> t{};
+  for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
+  for (char c = 'a'; c <= 'f'; ++c) {
+    t[static_cast<unsigned char>(c)] = c;
+    t[static_cast<unsigned char>(c - 'a' + 'A')] = c;
+  }
+  return t;
+}();
+}  // namespace ascii_internal
+
 inline bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  return ascii_internal::kHexLower[static_cast<unsigned char>(c)] != 0;
 }
 
 // `s` without leading and trailing spaces and tabs.
@@ -43,12 +58,23 @@ inline std::string_view TrimBlanks(std::string_view s) {
 // written). REQUIRES: `buffer` holds at least `digits` bytes.
 inline std::string_view LowerHexInto(std::string_view text, size_t digits, char* buffer,
                                      bool skip_separators = false) {
-  if (!skip_separators && text.size() != digits) return {};
+  const auto& lower = ascii_internal::kHexLower;
+  if (!skip_separators) {
+    if (text.size() != digits) return {};
+    bool bad = false;  // checked once at the end: no branch per digit
+    for (size_t i = 0; i < digits; ++i) {
+      const char c = lower[static_cast<unsigned char>(text[i])];
+      buffer[i] = c;
+      bad |= c == 0;
+    }
+    return bad ? std::string_view() : std::string_view(buffer, digits);
+  }
   size_t n = 0;
   for (char c : text) {
-    if (skip_separators && (c == ':' || c == ' ')) continue;
-    if (n == digits || !IsHexDigit(c)) return {};
-    buffer[n++] = AsciiLower(c);
+    if (c == ':' || c == ' ') continue;
+    const char l = lower[static_cast<unsigned char>(c)];
+    if (n == digits || l == 0) return {};
+    buffer[n++] = l;
   }
   return n == digits ? std::string_view(buffer, n) : std::string_view();
 }

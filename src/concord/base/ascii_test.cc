@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace concord {
@@ -29,6 +30,36 @@ TEST(AsciiTest, LowerHexInto) {
   EXPECT_EQ(LowerHexInto("AB:cd ef", 6, buffer, /*skip_separators=*/true), "abcdef");
   EXPECT_EQ(LowerHexInto("AB:cd:ef:01", 6, buffer, /*skip_separators=*/true), "");  // too many
   EXPECT_EQ(LowerHexInto("AB:c", 4, buffer, /*skip_separators=*/true), "");         // too few
+}
+
+// The table-driven forms against the plain definitions, on every byte and on random texts.
+TEST(AsciiTest, HexTablesAgreeWithTheDefinition) {
+  auto is_hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    EXPECT_EQ(IsHexDigit(c), is_hex(c)) << b;
+  }
+  std::mt19937 rng(7);
+  static constexpr char kBytes[] = "0123456789abcdefABCDEFgG: \x80z";
+  for (int i = 0; i < 20000; ++i) {
+    std::string text(rng() % 12, ' ');
+    for (char& c : text) c = kBytes[rng() % (sizeof kBytes - 1)];
+    const size_t digits = rng() % 10;
+    const bool separators = rng() % 2 == 0;
+    std::string expected;
+    bool ok = separators || text.size() == digits;
+    for (char c : text) {
+      if (separators && (c == ':' || c == ' ')) continue;
+      ok = ok && is_hex(c);
+      expected += AsciiLower(c);
+    }
+    ok = ok && expected.size() == digits;
+    char buffer[16];
+    EXPECT_EQ(LowerHexInto(text, digits, buffer, separators), ok ? expected : "")
+        << text << " " << digits << " " << separators;
+  }
 }
 
 TEST(AsciiTest, QuoteForMessageKeepsHostileTextInsideItsQuotes) {
