@@ -99,15 +99,7 @@ ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type
       return kNoRef;
     }
     const Ref ref = AddProbeObject(type, value, true);
-    const BuilderSink::Cursor c = probe_->Object(type);
-    if (c != BuilderSink::kNone) {
-      if (const BuilderSink::Cursor t = probe_->Member(c, "type"); t != BuilderSink::kNone) {
-        probe_->Scalar(t, BuilderSink::Value{ValueKind::kString, type, 0}, false);
-      }
-      if (const BuilderSink::Cursor v = probe_->Member(c, "value"); v != BuilderSink::kNone) {
-        probe_->Scalar(v, BuilderSink::Value{ValueKind::kString, value, 0}, false);
-      }
-    }
+    probe_->SimpleObject(type, value);
     return ref;
   }
   const ValueStore& store = out_->values;

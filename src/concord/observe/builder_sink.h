@@ -52,6 +52,19 @@ class BuilderSink {
   // A reference written at `at` (as the member, or an element of it): `key` is the text the
   // observation holds ("0", "1", ...), `target` the object it names.
   virtual void Reference(Cursor at, std::string_view key, const Target& target, bool element) = 0;
+  // A simple object {type, value} is written (a few per event: addresses, names, URLs). This
+  // default reports it call by call, as Object(type), then Member and Scalar for "type" and for
+  // "value"; a sink may answer the whole of it at once, with the same effect.
+  virtual void SimpleObject(std::string_view type, std::string_view value) {
+    const Cursor c = Object(type);
+    if (c == kNone) return;
+    if (const Cursor t = Member(c, "type"); t != kNone) {
+      Scalar(t, Value{ValueKind::kString, type, 0}, false);
+    }
+    if (const Cursor v = Member(c, "value"); v != kNone) {
+      Scalar(v, Value{ValueKind::kString, value, 0}, false);
+    }
+  }
 };
 
 }  // namespace concord::observe

@@ -882,10 +882,32 @@ class Matcher::WriteSink final : public observe::BuilderSink {
   Cursor Member(Cursor parent, std::string_view key) override {
     const uint32_t n = m_.write_plan.Child(parent, key);
     if (n == WritePlan::kNone) return kNone;
-    const WritePlan::Node& node = m_.write_plan.node(n);
-    if (node.opaque) s_.write_opaque = true;
-    for (uint32_t slot : node.value_slots) Count(Index(slot).presence);
+    Written(n);
     return n;
+  }
+  // Object, Member and Scalar in one, with the nodes of each type's "type" and "value" looked up
+  // once per Matcher.
+  void SimpleObject(std::string_view type, std::string_view value) override {
+    const uint32_t t = m_.TypeId(type);
+    if (t == kNoIndex) return;
+    if (t >= simple_.size()) simple_.resize(m_.types.size());
+    SimpleNodes& nodes = simple_[t];
+    if (!nodes.known) {
+      const uint32_t root = m_.write_plan.Root(t);
+      if (root != WritePlan::kNone) {
+        nodes.type = m_.write_plan.Child(root, "type");
+        nodes.value = m_.write_plan.Child(root, "value");
+      }
+      nodes.known = true;
+    }
+    if (nodes.type != WritePlan::kNone) {
+      Written(nodes.type);
+      Scalar(nodes.type, Value{observe::ValueKind::kString, type, 0}, false);
+    }
+    if (nodes.value != WritePlan::kNone) {
+      Written(nodes.value);
+      Scalar(nodes.value, Value{observe::ValueKind::kString, value, 0}, false);
+    }
   }
   void Scalar(Cursor at, const Value& value, bool element) override {
     const WritePlan::Node& node = m_.write_plan.node(at);
@@ -912,6 +934,13 @@ class Matcher::WriteSink final : public observe::BuilderSink {
 
  private:
   const SlotIndex& Index(uint32_t slot) const { return m_.slot_indexes[m_.slots[slot].index]; }
+
+  // A write at plan node `n` (a member): what a write there alone says.
+  void Written(uint32_t n) {
+    const WritePlan::Node& node = m_.write_plan.node(n);
+    if (node.opaque) s_.write_opaque = true;
+    for (uint32_t slot : node.value_slots) Count(Index(slot).presence);
+  }
 
   // Probes `slot` with a value; `presence` also counts the slot's presence clauses (values that
   // Member did not already announce: list elements, reference targets).
@@ -944,6 +973,13 @@ class Matcher::WriteSink final : public observe::BuilderSink {
 
   const Impl& m_;
   Scratch& s_;
+  // Per type id: the plan nodes of a simple object's members (kNone: no slot reads there).
+  struct SimpleNodes {
+    bool known = false;
+    uint32_t type = WritePlan::kNone;
+    uint32_t value = WritePlan::kNone;
+  };
+  std::vector<SimpleNodes> simple_;
 };
 
 Matcher::Matcher(const PatternSet& set) : set_(set), scratch_(std::make_unique<Scratch>()) {
