@@ -14,12 +14,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "concord/base/ipv4.h"
 #include "concord/ingest/event_mapper.h"
 #include "concord/ingest/log_reader.h"
 #include "concord/observe/dump.h"
@@ -80,12 +82,14 @@ class RecordingSink final : public observe::BuilderSink {
     return New(paths_[parent] + "." + std::string(key));
   }
   void Scalar(Cursor at, const Value& v, bool element) override {
+    CheckIpv4(v.text, v.ipv4);
     std::string shown = v.kind == observe::ValueKind::kString ? std::string(v.text)
                         : v.kind == observe::ValueKind::kInt  ? "i" + std::to_string(v.int_value)
                                                               : "b" + std::to_string(v.int_value);
     Record(paths_[at] + (element ? "[]" : "") + "=" + shown);
   }
   void Reference(Cursor at, std::string_view key, const Target& t, bool element) override {
+    CheckIpv4(t.value, t.ipv4);
     Record(paths_[at] + (element ? "[]" : "") + "->" + std::string(key) + " " +
            std::string(t.type) + (t.simple ? ":" + std::string(t.value) : ""));
   }
@@ -94,11 +98,20 @@ class RecordingSink final : public observe::BuilderSink {
     records.clear();
   }
   std::vector<std::string> records;
+  size_t ipv4_given = 0;  // values given with their IPv4 bytes (each checked)
 
  private:
   Cursor New(std::string path) {
     paths_.push_back(std::move(path));
     return static_cast<Cursor>(paths_.size() - 1);
+  }
+  // Bytes given with a value must be what ParseIpv4 reads from it.
+  void CheckIpv4(std::string_view text, const uint8_t* given) {
+    if (given == nullptr) return;
+    ++ipv4_given;
+    uint8_t bytes[4];
+    EXPECT_TRUE(ParseIpv4(text, bytes)) << text;
+    EXPECT_EQ(std::memcmp(bytes, given, 4), 0) << text;
   }
   // The "type" members are left out: an object that ends up with nothing but its type is
   // reported as it begins, and then not built.
@@ -159,7 +172,7 @@ class IngestCorpusTest : public ::testing::TestWithParam<std::string> {};
 // and builds only the events that may match: both modes must read every event alike (same
 // result, same truncation) and probe mode must report exactly the values building writes.
 TEST_P(IngestCorpusTest, ProbeModeReportsWhatBuildingWrites) {
-  size_t events = 0;
+  size_t events = 0, ipv4_given = 0;
   for (const fs::path& path : LogFiles(GetParam())) {
     SCOPED_TRACE(path.string());
     auto input = InputStream::Open(path.string());
@@ -198,8 +211,10 @@ TEST_P(IngestCorpusTest, ProbeModeReportsWhatBuildingWrites) {
       std::sort(sink.records.begin(), sink.records.end());
       EXPECT_EQ(sink.records, expected);
     }
+    ipv4_given += sink.ipv4_given;
   }
   EXPECT_GT(events, 0u);
+  EXPECT_GT(ipv4_given, 0u);  // every corpus has IPv4 addresses
 }
 
 TEST_P(IngestCorpusTest, EveryLogMapsAsItsGoldenFileSays) {

@@ -55,7 +55,8 @@ BuilderSink::Target ObservationBuilder::TargetOf(Ref ref) const {
   const ProbeObject& o = probe_objects_[ref];
   const std::string_view text(probe_text_);
   return BuilderSink::Target{text.substr(o.type_offset, o.type_length),
-                             text.substr(o.value_offset, o.value_length), o.simple};
+                             text.substr(o.value_offset, o.value_length), o.simple,
+                             o.has_ipv4 ? o.ipv4 : nullptr};
 }
 
 std::string_view ObservationBuilder::ValueOf(Ref ref) const {
@@ -82,7 +83,8 @@ bool ObservationBuilder::Room(size_t bytes) {
 }
 
 ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type,
-                                                           std::string_view value) {
+                                                           std::string_view value,
+                                                           const uint8_t* ipv4) {
   if (probe_ != nullptr) {
     const std::string_view text(probe_text_);
     for (size_t i = 0; i < probe_objects_.size(); ++i) {
@@ -99,7 +101,12 @@ ObservationBuilder::Ref ObservationBuilder::AddValueObject(std::string_view type
       return kNoRef;
     }
     const Ref ref = AddProbeObject(type, value, true);
-    probe_->SimpleObject(type, value);
+    if (ipv4 != nullptr) {
+      ProbeObject& o = probe_objects_[ref];
+      o.has_ipv4 = true;
+      std::memcpy(o.ipv4, ipv4, 4);
+    }
+    probe_->SimpleObject(type, value, ipv4);
     return ref;
   }
   const ValueStore& store = out_->values;
@@ -133,7 +140,7 @@ ObservationBuilder::Ref ObservationBuilder::AddAddress(std::string_view text) {
   if (text.find(':') == std::string_view::npos) {
     uint8_t bytes[4];
     if (!ParseIpv4(text, bytes)) return kNoRef;
-    return AddValueObject("ipv4-addr", text);  // canonical, as inet_pton accepts it
+    return AddValueObject("ipv4-addr", text, bytes);  // canonical, as inet_pton accepts it
   }
   char buffer[64];
   std::memcpy(buffer, text.data(), text.size());

@@ -151,8 +151,11 @@ class ObservationBuilder {
     uint32_t value_offset;  // the first top-level "value", when a string
     uint32_t value_length;
     bool simple;
+    bool has_ipv4 = false;  // the value is a dotted-quad IPv4 address: these are its bytes
+    uint8_t ipv4[4] = {0, 0, 0, 0};
   };
-  Ref AddValueObject(std::string_view type, std::string_view value);
+  // `ipv4`: the 4 bytes of `value` when it is a dotted-quad IPv4 address, or null.
+  Ref AddValueObject(std::string_view type, std::string_view value, const uint8_t* ipv4 = nullptr);
   void SetKeyText(Ref ref);  // key_text_ = the decimal key of `ref` ("0", "1", ...)
   bool Room(size_t bytes);
   void AddMember(std::string_view key, ValueStore::Id value);

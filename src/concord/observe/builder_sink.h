@@ -30,6 +30,9 @@ class BuilderSink {
     ValueKind kind = ValueKind::kString;
     std::string_view text;
     int64_t int_value = 0;
+    // kString: when not null, `text` is a dotted-quad IPv4 address and these are its 4 bytes
+    // (as ParseIpv4 reads them), so that the sink need not read it again.
+    const uint8_t* ipv4 = nullptr;
   };
   // The object a reference names: its type, and its "value" when it is a simple object
   // ({type, value}); `simple` false for a composite object, whose members are not given.
@@ -37,6 +40,7 @@ class BuilderSink {
     std::string_view type;
     std::string_view value;
     bool simple = false;
+    const uint8_t* ipv4 = nullptr;  // as Value::ipv4, for `value`
   };
 
   virtual ~BuilderSink() = default;
@@ -55,14 +59,15 @@ class BuilderSink {
   // A simple object {type, value} is written (a few per event: addresses, names, URLs). This
   // default reports it call by call, as Object(type), then Member and Scalar for "type" and for
   // "value"; a sink may answer the whole of it at once, with the same effect.
-  virtual void SimpleObject(std::string_view type, std::string_view value) {
+  // `ipv4` as Value::ipv4, for `value`.
+  virtual void SimpleObject(std::string_view type, std::string_view value, const uint8_t* ipv4) {
     const Cursor c = Object(type);
     if (c == kNone) return;
     if (const Cursor t = Member(c, "type"); t != kNone) {
-      Scalar(t, Value{ValueKind::kString, type, 0}, false);
+      Scalar(t, Value{ValueKind::kString, type, 0, nullptr}, false);
     }
     if (const Cursor v = Member(c, "value"); v != kNone) {
-      Scalar(v, Value{ValueKind::kString, value, 0}, false);
+      Scalar(v, Value{ValueKind::kString, value, 0, ipv4}, false);
     }
   }
 };

@@ -887,7 +887,7 @@ class Matcher::WriteSink final : public observe::BuilderSink {
   }
   // Object, Member and Scalar in one, with the nodes of each type's "type" and "value" looked up
   // once per Matcher.
-  void SimpleObject(std::string_view type, std::string_view value) override {
+  void SimpleObject(std::string_view type, std::string_view value, const uint8_t* ipv4) override {
     const uint32_t t = m_.TypeId(type);
     if (t == kNoIndex) return;
     if (t >= simple_.size()) simple_.resize(m_.types.size());
@@ -902,23 +902,25 @@ class Matcher::WriteSink final : public observe::BuilderSink {
     }
     if (nodes.type != WritePlan::kNone) {
       Written(nodes.type);
-      Scalar(nodes.type, Value{observe::ValueKind::kString, type, 0}, false);
+      Scalar(nodes.type, Value{observe::ValueKind::kString, type, 0, nullptr}, false);
     }
     if (nodes.value != WritePlan::kNone) {
       Written(nodes.value);
-      Scalar(nodes.value, Value{observe::ValueKind::kString, value, 0}, false);
+      Scalar(nodes.value, Value{observe::ValueKind::kString, value, 0, ipv4}, false);
     }
   }
   void Scalar(Cursor at, const Value& value, bool element) override {
     const WritePlan::Node& node = m_.write_plan.node(at);
     const std::vector<uint32_t>& slots = element ? node.element_slots : node.value_slots;
-    for (uint32_t slot : slots) Probe(slot, value.kind, value.text, value.int_value, element);
+    for (uint32_t slot : slots) {
+      Probe(slot, value.kind, value.text, value.int_value, element, value.ipv4);
+    }
   }
   void Reference(Cursor at, std::string_view key, const Target& target, bool element) override {
     const WritePlan::Node& node = m_.write_plan.node(at);
     // The reference itself ("0", "1", ...), as the member or an element.
     const std::vector<uint32_t>& slots = element ? node.element_slots : node.value_slots;
-    for (uint32_t slot : slots) Probe(slot, observe::ValueKind::kString, key, 0, element);
+    for (uint32_t slot : slots) Probe(slot, observe::ValueKind::kString, key, 0, element, nullptr);
     // What it names: .value / .type of a simple object; a composite one is for the full match.
     const std::vector<WritePlan::TargetSlot>& targets =
         element ? node.element_target_slots : node.target_slots;
@@ -928,7 +930,11 @@ class Matcher::WriteSink final : public observe::BuilderSink {
       return;
     }
     for (const WritePlan::TargetSlot& t : targets) {
-      Probe(t.slot, observe::ValueKind::kString, t.value ? target.value : target.type, 0, true);
+      if (t.value) {
+        Probe(t.slot, observe::ValueKind::kString, target.value, 0, true, target.ipv4);
+      } else {
+        Probe(t.slot, observe::ValueKind::kString, target.type, 0, true, nullptr);
+      }
     }
   }
 
@@ -945,7 +951,7 @@ class Matcher::WriteSink final : public observe::BuilderSink {
   // Probes `slot` with a value; `presence` also counts the slot's presence clauses (values that
   // Member did not already announce: list elements, reference targets).
   void Probe(uint32_t slot, observe::ValueKind kind, std::string_view text, int64_t int_value,
-             bool presence) {
+             bool presence, const uint8_t* ipv4) {
     const SlotIndex& index = Index(slot);
     s_.hits.clear();
     if (presence) s_.hits.assign(index.presence.begin(), index.presence.end());
@@ -954,6 +960,7 @@ class Matcher::WriteSink final : public observe::BuilderSink {
     v.encoding = index.encoding;
     v.text = text;
     v.int_value = int_value;
+    v.ipv4 = ipv4;
     index.ProbeScalar(v, m_.keys, &s_.probe, &s_.hits);
     Count(s_.hits);
   }

@@ -522,7 +522,13 @@ void SlotIndex::ProbeScalar(const Scalar& v, const KeyTable& keys, ProbeScratch*
       }
       if (!matches_set.empty()) matches_set.Query(MatchesText(s, &scratch->b), hits, scratch);
       if (want_ip) {
-        std::optional<IpNetwork> net = ParseIpNetwork(s);
+        std::optional<IpNetwork> net;
+        if (v.ipv4 != nullptr) {  // read already: a /32
+          net.emplace();
+          std::memcpy(net->bytes.data(), v.ipv4, 4);
+        } else {
+          net = ParseIpNetwork(s);
+        }
         if (net) {
           cidr.Probe(*net, slot, keys, hits);
           if (!superset.empty()) superset.Query(*net, hits);

@@ -190,13 +190,15 @@ struct ProbeScratch {
 
 // One scalar value to probe with, without a ValueStore: what ObservationBuilder writes, seen
 // as it writes it (Matcher's write prefilter). `text` for kString; `int_value` for kInt and
-// kBool (0 or 1); `float_value` for kFloat; `encoding` as PathValue::encoding.
+// kBool (0 or 1); `float_value` for kFloat; `encoding` as PathValue::encoding; `ipv4` as
+// observe::BuilderSink::Value::ipv4 (the bytes of `text` when it is a dotted-quad address).
 struct Scalar {
   observe::ValueKind kind = observe::ValueKind::kNull;
   Encoding encoding = Encoding::kNone;
   std::string_view text;
   int64_t int_value = 0;
   double float_value = 0;
+  const uint8_t* ipv4 = nullptr;
 };
 
 // Everything one slot indexes.
