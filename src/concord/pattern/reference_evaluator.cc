@@ -207,6 +207,8 @@ class Evaluator {
   }
 
   Result<bool> MatchesOne(uint32_t node, const observe::Observation& observation) {
+    steps_ = 0;  // each question has the whole budget
+    exhausted_ = false;
     const bool matched = ObservationMatches(node, observation);
     if (exhausted_) return Exhausted();
     return matched;
@@ -667,16 +669,51 @@ Result<bool> EvaluateReference(const Pattern& pattern,
   return !bindings.empty();
 }
 
-Result<bool> ReferenceMatchesObservation(const Pattern& pattern, uint32_t node,
-                                         const observe::Observation& observation,
-                                         const ReferenceLimits& limits) {
+namespace {
+
+Status CheckObservationNode(const Pattern& pattern, uint32_t node) {
   if (node >= pattern.nodes.size() || pattern.nodes[node].kind != NodeKind::kObservation) {
     return InvalidArgument("node " + std::to_string(node) +
                            " is not an observation expression of the pattern");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<bool> ReferenceMatchesObservation(const Pattern& pattern, uint32_t node,
+                                         const observe::Observation& observation,
+                                         const ReferenceLimits& limits) {
+  CONCORD_RETURN_IF_ERROR(CheckObservationNode(pattern, node));
   Evaluator evaluator(pattern, std::span<const observe::Observation>(), limits);
   CONCORD_RETURN_IF_ERROR(evaluator.Prepare());
   return evaluator.MatchesOne(node, observation);
+}
+
+struct PreparedReference::Impl {
+  Impl(const Pattern& pattern, const ReferenceLimits& limits)
+      : evaluator(pattern, std::span<const observe::Observation>(), limits) {}
+  Evaluator evaluator;
+};
+
+PreparedReference::PreparedReference(Pattern pattern, const ReferenceLimits& limits)
+    : pattern_(std::move(pattern)),
+      limits_(limits),
+      impl_(std::make_unique<Impl>(pattern_, limits_)) {}
+
+PreparedReference::~PreparedReference() = default;
+
+Result<std::unique_ptr<PreparedReference>> PreparedReference::Prepare(
+    Pattern pattern, const ReferenceLimits& limits) {
+  std::unique_ptr<PreparedReference> p(new PreparedReference(std::move(pattern), limits));
+  CONCORD_RETURN_IF_ERROR(p->impl_->evaluator.Prepare());
+  return p;
+}
+
+Result<bool> PreparedReference::MatchesObservation(uint32_t node,
+                                                   const observe::Observation& observation) {
+  CONCORD_RETURN_IF_ERROR(CheckObservationNode(pattern_, node));
+  return impl_->evaluator.MatchesOne(node, observation);
 }
 
 }  // namespace concord::pattern

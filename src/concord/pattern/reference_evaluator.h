@@ -97,6 +97,7 @@
 // ResourceExhausted rather than an answer. Never throws, never crashes.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -137,5 +138,29 @@ Result<std::vector<ReferenceBinding>> ReferenceBindings(
 Result<bool> ReferenceMatchesObservation(const Pattern& pattern, uint32_t node,
                                          const observe::Observation& observation,
                                          const ReferenceLimits& limits = {});
+
+// A pattern checked, and its MATCHES regexes compiled, once: ReferenceMatchesObservation asked
+// many times without preparing the pattern each time (explaining alerts asks it for every
+// comparison of every match). Each question has the whole of `limits`. Not thread-safe.
+class PreparedReference {
+ public:
+  // CheckPattern's error for an invalid pattern, or a regex's that does not compile.
+  static Result<std::unique_ptr<PreparedReference>> Prepare(Pattern pattern,
+                                                            const ReferenceLimits& limits = {});
+  ~PreparedReference();
+  PreparedReference(const PreparedReference&) = delete;
+  PreparedReference& operator=(const PreparedReference&) = delete;
+
+  const Pattern& pattern() const { return pattern_; }
+  // ReferenceMatchesObservation(pattern(), node, observation, limits).
+  Result<bool> MatchesObservation(uint32_t node, const observe::Observation& observation);
+
+ private:
+  PreparedReference(Pattern pattern, const ReferenceLimits& limits);
+  struct Impl;
+  Pattern pattern_;
+  ReferenceLimits limits_;
+  std::unique_ptr<Impl> impl_;  // refers to pattern_ and limits_
+};
 
 }  // namespace concord::pattern

@@ -529,6 +529,56 @@ TEST(ReferenceEvaluatorTest, BindingsAndSingleObservation) {
   EXPECT_FALSE(ReferenceMatchesObservation(*p, p->root, obs[0]).ok());
 }
 
+// A prepared pattern answers each question as ReferenceMatchesObservation does, however many
+// it is asked and in whatever order, and a question that exhausts the limits does not use up
+// the budget of the next.
+TEST(ReferenceEvaluatorTest, PreparedAnswersAsEachQuestionAlone) {
+  std::vector<observe::Observation> obs;
+  for (const char* name : {"alpha.exe", "beta.dll", "a.b", "Alpha.exe", "gamma"}) {
+    std::vector<observe::Observation> one =
+        Read(Od(std::string(R"("0":{"type":"file","name":")") + name +
+                R"("},"1":{"type":"ipv4-addr","value":"198.51.100.)" + std::to_string(obs.size()) +
+                R"("})"));
+    obs.push_back(std::move(one.at(0)));
+  }
+  std::string many;  // enough objects to exhaust a small budget
+  for (int i = 0; i < 40; ++i) {
+    many += (i > 0 ? "," : "") + std::string("\"") + std::to_string(i) +
+            R"(":{"type":"file","name":"zzz.dll"})";
+  }
+  obs.push_back(std::move(Read(Od(many)).at(0)));
+  for (const char* text :
+       {"[file:name MATCHES '^a.*[.]exe$' AND ipv4-addr:value ISSUBSET '198.51.100.0/30']",
+        "[file:name LIKE 'a%' OR file:name = 'gamma']", "[file:name NOT LIKE '%.dll']"}) {
+    SCOPED_TRACE(text);
+    Result<Pattern> p = ParsePattern(text);
+    ASSERT_TRUE(p.ok());
+    for (const bool small : {false, true}) {
+      const ReferenceLimits limits =
+          small ? ReferenceLimits{.max_bindings = 100000, .max_steps = 60} : ReferenceLimits{};
+      Result<std::unique_ptr<PreparedReference>> prepared = PreparedReference::Prepare(*p, limits);
+      ASSERT_TRUE(prepared.ok());
+      int answered = 0, exhausted = 0;
+      for (int round = 0; round < 3; ++round) {
+        for (size_t k = 0; k < obs.size(); ++k) {
+          const observe::Observation& o = obs[(k * 5 + round) % obs.size()];
+          Result<bool> expected = ReferenceMatchesObservation(*p, p->root, o, limits);
+          Result<bool> got = (*prepared)->MatchesObservation(p->root, o);
+          ASSERT_EQ(got.ok(), expected.ok()) << small << " " << k;
+          if (expected.ok()) {
+            EXPECT_EQ(*got, *expected);
+            ++answered;
+          } else {
+            ++exhausted;
+          }
+        }
+      }
+      EXPECT_EQ(answered, small ? 15 : 18);  // the big observation exhausts the small budget
+      EXPECT_EQ(exhausted, small ? 3 : 0);
+    }
+  }
+}
+
 TEST(ReferenceEvaluatorTest, InvalidPatternsAndLimits) {
   const std::vector<observe::Observation> obs = Read(Od(R"("0":{"type":"file","name":"a"})"));
   EXPECT_EQ(Eval("[file:name MATCHES '(a)\\\\1']", obs).substr(0, 20), "error: position 23: ");
