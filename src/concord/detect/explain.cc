@@ -1,6 +1,9 @@
 #include "concord/detect/explain.h"
 
+#include <memory>
 #include <span>
+#include <string>
+#include <utility>
 
 #include "concord/observe/dump.h"
 #include "concord/pattern/dump.h"
@@ -31,38 +34,24 @@ void Resolve(const pattern::ObjectPath& path, const Observation& observation,
   }
 }
 
-// Whether the comparison `node` holds for the one string `text`, for the operators whose
-// constant is not the value itself (ISSUBSET, ISSUPERSET, LIKE, MATCHES); true for the others.
-bool HoldsAlone(const pattern::Pattern& pattern, const pattern::Node& node, std::string_view text) {
-  const pattern::Literal& literal = pattern.literal_of(node.literal);
-  switch (node.op) {
-    case pattern::CompareOp::kIsSubset:
-    case pattern::CompareOp::kIsSuperset: {
-      const auto value = pattern::ParseIpNetwork(text);
-      const auto block = pattern::ParseIpNetwork(literal.bytes);
-      if (!value || !block) return false;
-      return node.op == pattern::CompareOp::kIsSubset ? pattern::NetworkContains(*block, *value)
-                                                      : pattern::NetworkContains(*value, *block);
-    }
-    case pattern::CompareOp::kLike:
-    case pattern::CompareOp::kMatches: {
-      // The comparison alone on an observation holding only this value.
-      Observation one;
-      const ValueStore::Id t = one.values.AddString("x-value");
-      const ValueStore::Id v = one.values.AddString(text);
-      const std::pair<std::string_view, ValueStore::Id> members[] = {{"type", t}, {"value", v}};
-      one.AddObject("0", "x-value", one.values.AddObject(members));
-      Result<pattern::Pattern> alone =
-          pattern::ParsePattern("[x-value:value " + std::string(pattern::CompareOpText(node.op)) +
-                                " " + pattern::FormatLiteral(pattern, node.literal) + "]");
-      if (!alone.ok()) return true;
-      Result<bool> holds =
-          pattern::EvaluateReference(*alone, std::span<const Observation>(&one, 1));
-      return !holds.ok() || *holds;
-    }
-    default:
-      return true;
+// `text` parsed, checked and compiled as a pattern of one observation expression; null when
+// it is not one (a comparison that cannot be written alone).
+std::unique_ptr<pattern::PreparedReference> PrepareAlone(const std::string& text) {
+  Result<pattern::Pattern> p = pattern::ParsePattern(text);
+  if (!p.ok() || p->root >= p->nodes.size() ||
+      p->nodes[p->root].kind != pattern::NodeKind::kObservation) {
+    return nullptr;
   }
+  Result<std::unique_ptr<pattern::PreparedReference>> prepared =
+      pattern::PreparedReference::Prepare(std::move(*p));
+  return prepared.ok() ? std::move(*prepared) : nullptr;
+}
+
+// Whether the prepared one-observation pattern `alone` holds on `observation`; an evaluation
+// that fails (limits) counts as `on_error`.
+bool Holds(pattern::PreparedReference& alone, const Observation& observation, bool on_error) {
+  Result<bool> holds = alone.MatchesObservation(alone.pattern().root, observation);
+  return holds.ok() ? *holds : on_error;
 }
 
 std::string Text(const ValueStore& store, ValueStore::Id id) {
@@ -72,26 +61,50 @@ std::string Text(const ValueStore& store, ValueStore::Id id) {
 
 }  // namespace
 
-std::vector<MatchedComparison> ExplainMatch(const pattern::Pattern& pattern,
-                                            const observe::Observation& observation, size_t max) {
-  std::vector<MatchedComparison> out;
-  const std::span<const Observation> one(&observation, 1);
-  for (const pattern::Node& node : pattern.nodes) {
-    if (out.size() >= max) break;
+struct MatchExplainer::Comparison {
+  uint32_t node = 0;
+  MatchedComparison text;  // path, op and constant; no values
+  // "[path op constant]" prepared; null when it cannot be (the comparison is then left out).
+  std::unique_ptr<pattern::PreparedReference> alone;
+  // LIKE and MATCHES: "[x-value:value op constant]", the comparison on one string value alone;
+  // null for the other operators, or when it cannot be prepared (every value is then shown).
+  std::unique_ptr<pattern::PreparedReference> on_value;
+};
+
+MatchExplainer::MatchExplainer(const pattern::Pattern& pattern) : pattern_(pattern) {
+  for (uint32_t i = 0; i < pattern_.nodes.size(); ++i) {
+    const pattern::Node& node = pattern_.nodes[i];
     if (node.kind != pattern::NodeKind::kComparison) continue;
-    const pattern::ObjectPath& path = pattern.path_of(node);
-    MatchedComparison m;
-    m.path = pattern::FormatPath(path);
-    m.op = std::string(node.negated ? "NOT " : "") + std::string(pattern::CompareOpText(node.op));
-    m.constant = pattern::FormatLiteral(pattern, node.literal);
-    Result<pattern::Pattern> alone =
-        pattern::ParsePattern("[" + m.path + " " + m.op + " " + m.constant + "]");
-    if (!alone.ok()) continue;
-    Result<bool> holds = pattern::EvaluateReference(*alone, one);
-    if (!holds.ok() || !*holds) continue;
+    Comparison c;
+    c.node = i;
+    c.text.path = pattern::FormatPath(pattern_.path_of(node));
+    c.text.op =
+        std::string(node.negated ? "NOT " : "") + std::string(pattern::CompareOpText(node.op));
+    c.text.constant = pattern::FormatLiteral(pattern_, node.literal);
+    c.alone = PrepareAlone("[" + c.text.path + " " + c.text.op + " " + c.text.constant + "]");
+    if (node.op == pattern::CompareOp::kLike || node.op == pattern::CompareOp::kMatches) {
+      c.on_value = PrepareAlone("[x-value:value " + std::string(pattern::CompareOpText(node.op)) +
+                                " " + c.text.constant + "]");
+    }
+    comparisons_.push_back(std::move(c));
+  }
+}
+
+MatchExplainer::~MatchExplainer() = default;
+MatchExplainer::MatchExplainer(MatchExplainer&&) noexcept = default;
+MatchExplainer& MatchExplainer::operator=(MatchExplainer&&) noexcept = default;
+
+std::vector<MatchedComparison> MatchExplainer::Explain(const observe::Observation& observation,
+                                                       size_t max) {
+  std::vector<MatchedComparison> out;
+  for (Comparison& c : comparisons_) {
+    if (out.size() >= max) break;
+    if (c.alone == nullptr || !Holds(*c.alone, observation, false)) continue;
+    const pattern::Node& node = pattern_.nodes[c.node];
+    MatchedComparison m = c.text;
     std::vector<ValueStore::Id> values;
-    Resolve(path, observation, &values);
-    const pattern::Literal& literal = pattern.literal_of(node.literal);
+    Resolve(pattern_.path_of(node), observation, &values);
+    const pattern::Literal& literal = pattern_.literal_of(node.literal);
     for (ValueStore::Id v : values) {
       if (m.observed.size() >= 4) break;
       const std::string text = Text(observation.values, v);
@@ -102,26 +115,59 @@ std::vector<MatchedComparison> ExplainMatch(const pattern::Pattern& pattern,
         // constants are all shown.
         bool any_string = false;
         bool equal = false;
-        auto consider = [&](const pattern::Literal& c) {
-          if (c.kind != pattern::LiteralKind::kString) return;
+        auto consider = [&](const pattern::Literal& k) {
+          if (k.kind != pattern::LiteralKind::kString) return;
           any_string = true;
-          equal = equal || c.bytes == text;
+          equal = equal || k.bytes == text;
         };
         if (literal.kind == pattern::LiteralKind::kList) {
-          for (uint32_t e : literal.elements) consider(pattern.literal_of(e));
+          for (uint32_t e : literal.elements) consider(pattern_.literal_of(e));
         } else {
           consider(literal);
         }
         keep = equal || !any_string;
       }
       if (keep && !node.negated && observation.values.kind(v) == ValueKind::kString) {
-        keep = HoldsAlone(pattern, node, text);
+        keep = HoldsAlone(c, text);
       }
       if (keep) m.observed.push_back(text);
     }
     out.push_back(std::move(m));
   }
   return out;
+}
+
+bool MatchExplainer::HoldsAlone(Comparison& c, std::string_view text) {
+  const pattern::Node& node = pattern_.nodes[c.node];
+  switch (node.op) {
+    case pattern::CompareOp::kIsSubset:
+    case pattern::CompareOp::kIsSuperset: {
+      const pattern::Literal& literal = pattern_.literal_of(node.literal);
+      const auto value = pattern::ParseIpNetwork(text);
+      const auto block = pattern::ParseIpNetwork(literal.bytes);
+      if (!value || !block) return false;
+      return node.op == pattern::CompareOp::kIsSubset ? pattern::NetworkContains(*block, *value)
+                                                      : pattern::NetworkContains(*value, *block);
+    }
+    case pattern::CompareOp::kLike:
+    case pattern::CompareOp::kMatches: {
+      if (c.on_value == nullptr) return true;
+      // The comparison alone on an observation holding only this value.
+      Observation one;
+      const ValueStore::Id t = one.values.AddString("x-value");
+      const ValueStore::Id v = one.values.AddString(text);
+      const std::pair<std::string_view, ValueStore::Id> members[] = {{"type", t}, {"value", v}};
+      one.AddObject("0", "x-value", one.values.AddObject(members));
+      return Holds(*c.on_value, one, true);
+    }
+    default:
+      return true;
+  }
+}
+
+std::vector<MatchedComparison> ExplainMatch(const pattern::Pattern& pattern,
+                                            const observe::Observation& observation, size_t max) {
+  return MatchExplainer(pattern).Explain(observation, max);
 }
 
 }  // namespace concord::detect

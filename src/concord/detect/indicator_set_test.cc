@@ -160,6 +160,44 @@ TEST(ExplainTest, ObservedValuesAreThoseThatSatisfyTheComparison) {
   EXPECT_EQ(m[1].observed, std::vector<std::string>{"beacon.viper-c2.example"});
 }
 
+// The scanner keeps one explainer per indicator and asks it about match after match: each
+// answer must be the one a fresh explanation gives.
+TEST(ExplainTest, OneExplainerExplainsEachMatchAsAFreshOneWould) {
+  auto p = pattern::ParsePattern(
+      "[ipv4-addr:value ISSUBSET '198.51.100.0/24' AND domain-name:value LIKE '%.viper-c2.example'"
+      " AND domain-name:value MATCHES '^beacon[0-9]*[.]' AND ipv4-addr:value NOT IN ('10.0.0.9')]");
+  ASSERT_TRUE(p.ok());
+  MatchExplainer explainer(*p);
+  size_t explained = 0;
+  for (int i = 0; i < 12; ++i) {
+    observe::Observation o;
+    observe::ObservationBuilder b(&o);
+    b.Reset(Timestamp{1735689600 + i, 0});
+    b.AddAddress("198.51.100." + std::to_string(i * 20));
+    b.AddAddress(i % 3 == 0 ? "10.0.0.9" : "10.0.0." + std::to_string(i));
+    b.AddDomainName((i % 2 == 0 ? "beacon" : "relay") + std::to_string(i) + ".viper-c2.example");
+    b.AddDomainName("resolver.corp.example");
+    const std::vector<MatchedComparison> fresh = ExplainMatch(*p, o);
+    const std::vector<MatchedComparison> reused = explainer.Explain(o);
+    ASSERT_EQ(reused.size(), fresh.size()) << i;
+    for (size_t k = 0; k < fresh.size(); ++k) {
+      EXPECT_EQ(reused[k].path, fresh[k].path);
+      EXPECT_EQ(reused[k].op, fresh[k].op);
+      EXPECT_EQ(reused[k].constant, fresh[k].constant);
+      EXPECT_EQ(reused[k].observed, fresh[k].observed) << i << " " << fresh[k].path;
+    }
+    explained += fresh.size();
+    if (i == 2) {  // a beacon: all four comparisons hold, each with what satisfies it alone
+      ASSERT_EQ(fresh.size(), 4u);
+      EXPECT_EQ(fresh[0].observed, std::vector<std::string>{"198.51.100.40"});
+      EXPECT_EQ(fresh[1].observed, (std::vector<std::string>{"beacon2.viper-c2.example"}));
+      EXPECT_EQ(fresh[2].observed, (std::vector<std::string>{"beacon2.viper-c2.example"}));
+      EXPECT_EQ(fresh[3].op, "NOT IN");
+    }
+  }
+  EXPECT_GT(explained, 20u);
+}
+
 TEST(SightingsTest, AggregatesPerIndicatorAndWritesValidShapes) {
   IndicatorOptions options;
   options.now = Timestamp{1735689600, 0};

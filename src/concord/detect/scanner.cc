@@ -36,27 +36,27 @@ struct Scanner::Worker {
       : mapper(options.ingest), builder(&observation), matcher(set.patterns()) {
     if (options.filter_properties) builder.SetFilter(&set.property_filter());
   }
-  // The parsed pattern of indicator `user`, for explanations: the same few indicators tend to
-  // match again and again (a CIDR block over a busy subnet), so their patterns are parsed once
-  // per worker (at most kMaxParsed kept, a few MiB; when full, one is forgotten for each new
-  // one, so that a busy set of indicators stays). Null when the pattern does not parse.
-  const pattern::Pattern* Parsed(const IndicatorSet& set, uint32_t user) {
-    auto it = parsed.find(user);
-    if (it != parsed.end()) return it->second ? &*it->second : nullptr;
-    if (parsed.size() >= kMaxParsed) parsed.erase(parsed.begin());
+  // The explainer of indicator `user`'s pattern: the same few indicators tend to match again
+  // and again (a CIDR block over a busy subnet), so their patterns are parsed and prepared once
+  // per worker (at most kMaxExplainers kept, a few KiB each; when full, one is forgotten for
+  // each new one, so that a busy set of indicators stays). Null when the pattern does not parse.
+  MatchExplainer* Explainer(const IndicatorSet& set, uint32_t user) {
+    auto it = explainers.find(user);
+    if (it != explainers.end()) return it->second ? &*it->second : nullptr;
+    if (explainers.size() >= kMaxExplainers) explainers.erase(explainers.begin());
     Result<pattern::Pattern> p = pattern::ParsePattern(set.indicator(user).pattern);
-    std::optional<pattern::Pattern>& slot = parsed[user];
-    if (p.ok()) slot = std::move(*p);
+    std::optional<MatchExplainer>& slot = explainers[user];
+    if (p.ok()) slot.emplace(*p);
     return slot ? &*slot : nullptr;
   }
-  static constexpr size_t kMaxParsed = 8192;
+  static constexpr size_t kMaxExplainers = 4096;
 
   ingest::EventMapper mapper;
   observe::Observation observation;
   observe::ObservationBuilder builder;
   Matcher matcher;
   std::vector<uint32_t> exhausted;
-  std::unordered_map<uint32_t, std::optional<pattern::Pattern>> parsed;
+  std::unordered_map<uint32_t, std::optional<MatchExplainer>> explainers;
 };
 
 struct Scanner::Batch {
@@ -194,8 +194,9 @@ void Scanner::MapAndMatch(Worker& worker, Event* e) {
     bool seen = false;
     for (const auto& [u, _] : e->explanations) seen = seen || u == user;
     if (seen) continue;
-    const pattern::Pattern* p = worker.Parsed(indicators_, user);
-    e->explanations.emplace_back(user, p ? ExplainMatch(*p, o) : std::vector<MatchedComparison>{});
+    MatchExplainer* explainer = worker.Explainer(indicators_, user);
+    e->explanations.emplace_back(
+        user, explainer ? explainer->Explain(o) : std::vector<MatchedComparison>{});
   }
 }
 
