@@ -2,7 +2,9 @@
 // of --events events each with values of --indicators generated indicators planted in 0.1% of
 // them, then measures side by side in one run:
 //   - simdjson alone: every line parsed with simdjson's DOM parser (lines read the same way the
-//     scanner reads them), and the whole file with parse_many (simdjson's fastest path);
+//     scanner reads them), and the whole file with parse_many (simdjson's fastest path); and,
+//     for what an adapter's JSON access costs, every field of every line read after the DOM
+//     parse, and with the On-Demand API;
 //   - Concord's scan end to end (read, parse, map to STIX objects, match every indicator,
 //     temporal combination, alerts to /dev/null) with 1 and 2 threads;
 // and, with --memory-indicators, the memory an IndicatorSet of that many indicators takes.
@@ -104,6 +106,135 @@ double SimdjsonPerLine(const std::string& path, size_t* documents) {
     if (parser.parse(line.text).get(doc) == simdjson::SUCCESS) ++n;
   }
   *documents = n;
+  return Seconds(start);
+}
+
+// simdjson's On-Demand API reading every field of every line (each string unescaped, each number
+// read, nested objects and arrays walked): the floor for an adapter written on On-Demand that
+// still checks every field, which the DOM adapters do today. Lines read as SimdjsonPerLine reads
+// them; `*documents` counts the lines read to the end without error.
+uint64_t ReadEveryValue(simdjson::ondemand::value v, int depth, bool* ok);
+uint64_t ReadEveryField(simdjson::ondemand::object o, int depth, bool* ok) {
+  uint64_t n = 0;
+  for (auto field : o) {
+    std::string_view key;
+    if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
+      *ok = false;
+      return n;
+    }
+    n += key.size() + ReadEveryValue(field.value(), depth, ok);
+    if (!*ok) return n;
+  }
+  return n;
+}
+uint64_t ReadEveryValue(simdjson::ondemand::value v, int depth, bool* ok) {
+  simdjson::ondemand::json_type type;
+  if (v.type().get(type) != simdjson::SUCCESS || depth > 32) {
+    *ok = false;
+    return 0;
+  }
+  switch (type) {
+    case simdjson::ondemand::json_type::object: {
+      simdjson::ondemand::object o;
+      if (v.get_object().get(o) != simdjson::SUCCESS) break;
+      return ReadEveryField(o, depth + 1, ok);
+    }
+    case simdjson::ondemand::json_type::array: {
+      simdjson::ondemand::array a;
+      if (v.get_array().get(a) != simdjson::SUCCESS) break;
+      uint64_t n = 0;
+      for (auto element : a) {
+        simdjson::ondemand::value e;
+        if (element.get(e) != simdjson::SUCCESS) break;
+        n += ReadEveryValue(e, depth + 1, ok);
+        if (!*ok) return n;
+      }
+      return n;
+    }
+    case simdjson::ondemand::json_type::string: {
+      std::string_view text;
+      if (v.get_string().get(text) != simdjson::SUCCESS) break;
+      return text.size();
+    }
+    case simdjson::ondemand::json_type::number: {
+      double d;
+      if (v.get_double().get(d) != simdjson::SUCCESS) break;
+      return d > 0 ? 1 : 2;
+    }
+    case simdjson::ondemand::json_type::boolean: {
+      bool b;
+      if (v.get_bool().get(b) != simdjson::SUCCESS) break;
+      return b ? 1 : 2;
+    }
+    case simdjson::ondemand::json_type::null:
+      return v.is_null() ? 1 : 2;
+  }
+  *ok = false;
+  return 0;
+}
+
+// The same with the DOM parser: every line parsed, then every value of its tree read.
+uint64_t ReadEveryDomValue(simdjson::dom::element e) {
+  uint64_t n = 0;
+  switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT:
+      for (auto [key, value] : simdjson::dom::object(e)) n += key.size() + ReadEveryDomValue(value);
+      return n;
+    case simdjson::dom::element_type::ARRAY:
+      for (simdjson::dom::element value : simdjson::dom::array(e)) n += ReadEveryDomValue(value);
+      return n;
+    case simdjson::dom::element_type::STRING:
+      return std::string_view(e).size();
+    case simdjson::dom::element_type::BOOL:
+      return bool(e) ? 1 : 2;
+    case simdjson::dom::element_type::NULL_VALUE:
+      return 1;
+    default:
+      return double(e) > 0 ? 1 : 2;
+  }
+}
+
+double SimdjsonDomEveryField(const std::string& path) {
+  auto input = InputStream::Open(path);
+  LineReader lines(input->get(), size_t{1} << 20);
+  simdjson::dom::parser parser;
+  const auto start = Clock::now();
+  uint64_t sink = 0;
+  LineReader::Line line;
+  while (true) {
+    auto more = lines.Next(&line);
+    if (!more.ok() || !*more) break;
+    simdjson::dom::element doc;
+    if (parser.parse(line.text.data(), line.text.size(), false).get(doc) == simdjson::SUCCESS) {
+      sink += ReadEveryDomValue(doc);
+    }
+  }
+  const double seconds = Seconds(start);
+  return sink == 0 ? -seconds : seconds;  // keeps `sink` alive
+}
+
+double SimdjsonOnDemandPerLine(const std::string& path, size_t* documents) {
+  auto input = InputStream::Open(path);
+  LineReader lines(input->get(), size_t{1} << 20);
+  simdjson::ondemand::parser parser;
+  const auto start = Clock::now();
+  size_t n = 0;
+  uint64_t sink = 0;
+  LineReader::Line line;
+  while (true) {
+    auto more = lines.Next(&line);
+    if (!more.ok() || !*more) break;
+    simdjson::ondemand::document doc;
+    if (parser.iterate(line.text.data(), line.text.size(), line.text.size() + LineReader::kPadding)
+            .get(doc) != simdjson::SUCCESS) {
+      continue;
+    }
+    simdjson::ondemand::object o;
+    bool ok = doc.get_object().get(o) == simdjson::SUCCESS;
+    if (ok) sink += ReadEveryField(o, 0, &ok);
+    if (ok) ++n;
+  }
+  *documents = n + (sink == 0 ? 1 : 0);  // keeps `sink` alive
   return Seconds(start);
 }
 
@@ -307,9 +438,14 @@ int main(int argc, char** argv) {
       if (!scan_only) {
         baseline = SimdjsonPerLine(path, &docs);
         baseline_many = SimdjsonParseMany(path, &docs_many);
+        size_t docs_on_demand = 0;
+        const double on_demand = SimdjsonOnDemandPerLine(path, &docs_on_demand);
+        const double dom_every = SimdjsonDomEveryField(path);
         std::printf(
-            "  simdjson alone: %.3f s per line (%.0f docs/s, %.2f GB/s), %.3f s parse_many\n",
-            baseline, docs / baseline, made.bytes / baseline / 1e9, baseline_many);
+            "  simdjson alone: %.3f s per line (%.0f docs/s, %.2f GB/s), %.3f s parse_many; "
+            "reading every field too: DOM %.3f s, On-Demand %.3f s (%zu docs)\n",
+            baseline, docs / baseline, made.bytes / baseline / 1e9, baseline_many, dom_every,
+            on_demand, docs_on_demand);
         Stages(*set, path);
       }
       for (size_t r = 0; r < repeat; ++r) {
