@@ -7,8 +7,8 @@
 namespace concord {
 namespace {
 
-// Every length the loads treat differently (0-3 bytewise, 4-7 and 8-16 by overlapping loads,
-// longer by memcmp), with the one differing byte at every position, and at unaligned starts.
+// Every length the comparison treats differently (byte by byte below 8, by words with the last
+// one overlapping from 8 on), with the one differing byte at every position, at unaligned starts.
 TEST(SameBytesTest, IsEqualityAtEveryLengthAndPosition) {
   std::string buffer_a(64, 'x'), buffer_b(64, 'x');
   for (size_t offset = 0; offset < 3; ++offset) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "concord/base/ascii.h"
+#include "concord/base/bytes.h"
 #include "concord/base/timestamp.h"
 #include "concord/ingest/adapters.h"
 #include "concord/ingest/log_time.h"
@@ -230,26 +231,6 @@ constexpr FieldName kFieldNames[] = {
 };
 
 constexpr size_t kMaxFieldName = 32;  // longer names are not in kFieldNames
-
-// Whether a[0, n) == b[0, n), for n <= kMaxFieldName, in 8-byte words (the last one
-// overlapping) rather than a call to memcmp: it runs for almost every field of every event.
-inline bool SameBytes(const char* a, const char* b, size_t n) {
-  auto word = [](const char* p) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  };
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      if (word(a + i) != word(b + i)) return false;
-    }
-    return word(a + n - 8) == word(b + n - 8);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 
 // kFieldNames in an open-addressing table built at compile time, each dotted name also under
 // its underscored spelling, so that a lookup is one exact comparison. The index is the length

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <numeric>
 
+#include "concord/base/bytes.h"
+
 namespace concord::pattern::engine {
 namespace {
 
@@ -21,32 +23,22 @@ inline uint64_t Fold(uint64_t a, uint64_t b) {
 uint64_t HashBytes(std::string_view s, uint64_t seed) {
   const char* p = s.data();
   const size_t n = s.size();
-  auto load8 = [](const char* q) {
-    uint64_t w;
-    std::memcpy(&w, q, 8);
-    return w;
-  };
-  auto load4 = [](const char* q) {
-    uint32_t w;
-    std::memcpy(&w, q, 4);
-    return uint64_t{w};
-  };
   uint64_t h = seed ^ Fold(n + kK3, kK1);
   // The tail (the last 1..16 bytes, or all of a short key) is read with loads that may overlap
   // bytes already read, never copied byte by byte into a buffer: a word read back from bytes
   // just stored one at a time stalls on store forwarding, and every probe hashes a key.
   size_t left = n;
   while (left > 16) {
-    h = Fold(load8(p) ^ kK1 ^ h, load8(p + 8) ^ kK2);
+    h = Fold(Load64(p) ^ kK1 ^ h, Load64(p + 8) ^ kK2);
     p += 16;
     left -= 16;
   }
   uint64_t a = 0, b = 0;
   if (left > 8) {
-    a = load8(p);
-    b = load8(p + left - 8);
+    a = Load64(p);
+    b = Load64(p + left - 8);
   } else if (left >= 4) {
-    a = load4(p) << 32 | load4(p + left - 4);
+    a = uint64_t{Load32(p)} << 32 | Load32(p + left - 4);
   } else if (left > 0) {
     const auto byte = [&](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
     a = byte(0) << 16 | byte(left / 2) << 8 | byte(left - 1);
