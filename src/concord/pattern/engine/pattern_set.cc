@@ -873,7 +873,8 @@ struct Matcher::Scratch {
 // ObservationBuilder in probe mode writes instead of by resolving slots on built objects.
 class Matcher::WriteSink final : public observe::BuilderSink {
  public:
-  explicit WriteSink(Matcher* matcher) : m_(matcher->set_.impl()), s_(*matcher->scratch_) {}
+  explicit WriteSink(Matcher* matcher)
+      : m_(matcher->set_.impl()), s_(*matcher->scratch_), simple_(m_.types.size()) {}
 
   Cursor Object(std::string_view type) override {
     const uint32_t t = m_.TypeId(type);
@@ -890,7 +891,6 @@ class Matcher::WriteSink final : public observe::BuilderSink {
   void SimpleObject(std::string_view type, std::string_view value, const uint8_t* ipv4) override {
     const uint32_t t = m_.TypeId(type);
     if (t == kNoIndex) return;
-    if (t >= simple_.size()) simple_.resize(m_.types.size());
     SimpleNodes& nodes = simple_[t];
     if (!nodes.known) {
       const uint32_t root = m_.write_plan.Root(t);
