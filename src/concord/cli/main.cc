@@ -290,7 +290,7 @@ int main(int argc, char** argv) {
                              "sysmon-ecs", "ecs", "sysmon-flat", "sysmon"}));
   scan_cmd
       ->add_option("--threads", scan_options.threads,
-                   "Threads matching events (default: one per core, at most 16)")
+                   "Threads reading and matching events (default: one per core, at most 16)")
       ->check(CLI::Range(1, 256));
   scan_cmd->add_option("--since", scan_options.since, "Only events at or after this RFC 3339 time");
   scan_cmd->add_option("--until", scan_options.until, "Only events before this RFC 3339 time");

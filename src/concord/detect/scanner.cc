@@ -92,13 +92,28 @@ class Scanner::Pool {
     }
     work_cv_.notify_one();
   }
-  void Wait(Batch* batch) {
+  // Returns when `batch` is done. Meanwhile the calling thread maps and matches batches still
+  // queued with `helper`, so that it works instead of sleeping while the workers catch up.
+  void WaitHelping(Batch* batch, Worker& helper) {
     std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [&] { return batch->done; });
+    while (!batch->done) {
+      if (queue_.empty()) {
+        done_cv_.wait(lock);
+        continue;
+      }
+      Batch* next = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      RunBatch(helper, next);
+      lock.lock();
+      next->done = true;
+    }
   }
-  size_t threads() const { return threads_.size(); }
 
  private:
+  void RunBatch(Worker& worker, Batch* batch) {
+    for (size_t i = 0; i < batch->size; ++i) scanner_->MapAndMatch(worker, &batch->events[i]);
+  }
   void Run(Worker& worker) {
     while (true) {
       Batch* batch = nullptr;
@@ -109,7 +124,7 @@ class Scanner::Pool {
         batch = queue_.front();
         queue_.pop_front();
       }
-      for (size_t i = 0; i < batch->size; ++i) scanner_->MapAndMatch(worker, &batch->events[i]);
+      RunBatch(worker, batch);
       {
         std::lock_guard<std::mutex> lock(mu_);
         batch->done = true;
@@ -135,11 +150,9 @@ Scanner::Scanner(const IndicatorSet& indicators, ScanOptions options, AlertSink*
       stream_(indicators.patterns(), options_.stream) {
   options_.threads = std::clamp(options_.threads, 1, 256);
   options_.batch_events = std::max<size_t>(options_.batch_events, 1);
-  if (options_.threads == 1) {
-    inline_worker_ = std::make_unique<Worker>(indicators_, options_);
-  } else {
-    pool_ = std::make_unique<Pool>(this, options_.threads);
-  }
+  // The reading thread maps and matches too: alone with one thread, and between reads with more.
+  inline_worker_ = std::make_unique<Worker>(indicators_, options_);
+  if (options_.threads > 1) pool_ = std::make_unique<Pool>(this, options_.threads - 1);
 }
 
 Scanner::~Scanner() = default;
@@ -291,11 +304,11 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
   // Threads: batches in flight, consumed in order.
   std::deque<std::unique_ptr<Batch>> pending;
   std::vector<std::unique_ptr<Batch>> free_batches;
-  const size_t max_pending = 2 * pool_->threads() + 2;
+  const size_t max_pending = 2 * static_cast<size_t>(options_.threads) + 2;
   auto consume_front = [&]() -> Status {
     std::unique_ptr<Batch> b = std::move(pending.front());
     pending.pop_front();
-    pool_->Wait(b.get());
+    pool_->WaitHelping(b.get(), *inline_worker_);
     Status s;
     for (size_t i = 0; i < b->size && s.ok(); ++i) s = Consume(b->events[i], file_name);
     b->size = 0;

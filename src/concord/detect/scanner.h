@@ -10,9 +10,10 @@
 //     -> StreamMatcher::FeedMatched            in event order: temporal patterns across events
 //     -> AlertSink, SightingCounter            in event order
 //
-// With threads > 1, events go in batches to worker threads for the two per-event stages; one
-// thread reads and consumes the batches in order, so alerts come out in the same order as with
-// one thread, and temporal patterns see events in file order.
+// With threads > 1, events go in batches to threads - 1 worker threads for the two per-event
+// stages; the calling thread reads, maps and matches queued batches itself while it waits, and
+// consumes the batches in order, so alerts come out in the same order as with one thread, and
+// temporal patterns see events in file order.
 //
 // Bad input never stops a scan: a line that cannot be read as an event is counted under its
 // reason (ScanStats::skipped), with the first few examples; only an unreadable file is an
@@ -42,7 +43,8 @@ namespace concord::detect {
 struct ScanOptions {
   // The logs' format; kUnknown recognises it per file.
   ingest::LogFormat format = ingest::LogFormat::kUnknown;
-  // Threads mapping and matching events (1..256). The reading thread is extra.
+  // Threads mapping and matching events (1..256), the calling thread, which also reads, among
+  // them: threads - 1 are started.
   int threads = 1;
   // Events whose time is outside [since, until) are read but not matched (counted).
   std::optional<Timestamp> since;
