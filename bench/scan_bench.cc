@@ -7,12 +7,15 @@
 //     parse, and with the On-Demand API;
 //   - Concord's scan end to end (read, parse, map to STIX objects, match every indicator,
 //     temporal combination, alerts to /dev/null) with 1 and 2 threads;
-// and, with --memory-indicators, the memory an IndicatorSet of that many indicators takes.
-// Each is run twice: with every address and name new (the worst case), and with values drawn from
-// a skewed population of --population (0: skip) as real telemetry repeats its hosts.
+// in --rounds rounds of simdjson per line then the scans, with the median ratio of each scan to
+// the simdjson run of its round; and, with --memory-indicators, the memory an IndicatorSet of
+// that many indicators takes. Each is run twice: with every address and name new (the worst
+// case), and with values drawn from a skewed population of --population (0: skip) as real
+// telemetry repeats its hosts.
 //
 //   build/bench/scan_bench [--events 1000000] [--indicators 100000] [--dir /tmp]
-//                          [--memory-indicators 1000000] [--population 50000] [--repeat N]
+//                          [--memory-indicators 1000000] [--population 50000]
+//                          [--rounds 3]   (with --scan-only: 1)
 //                          [--threads N]   (only N threads; default: 1 and 2)
 //                          [--reuse]   (keep the generated logs and use them on later runs)
 //                          [--scan-only]   (no baselines or stages: for profiling the scan)
@@ -20,6 +23,7 @@
 #include <simdjson.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -323,8 +327,10 @@ class CountingSink final : public detect::AlertSink {
   uint64_t alerts = 0;
 };
 
-void ScanFile(const detect::IndicatorSet& set, const std::string& path, int threads,
-              double baseline, double baseline_many, size_t events) {
+// Scans `path` with `threads` threads; prints the figures against the simdjson times measured next
+// to it and returns the seconds taken.
+double ScanFile(const detect::IndicatorSet& set, const std::string& path, int threads,
+                double baseline, double baseline_many, size_t events) {
   CountingSink sink;
   detect::ScanOptions options;
   options.threads = threads;
@@ -341,12 +347,23 @@ void ScanFile(const detect::IndicatorSet& set, const std::string& path, int thre
       threads, threads == 1 ? " " : "s", seconds, events / seconds, events / seconds / threads,
       (unsigned long long)st.alerts, (unsigned long long)st.skipped, seconds / baseline,
       seconds / baseline_many);
+  return seconds;
+}
+
+// "median m (lowest-highest)" of `v`, which is not empty.
+std::string Spread(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  const double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2fx (%.2f-%.2fx)", median, v.front(), v.back());
+  return text;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t events = 1000000, indicators = 100000, memory_indicators = 0, repeat = 1;
+  size_t events = 1000000, indicators = 100000, memory_indicators = 0, rounds = 0;
   size_t population = 50000;
   bool reuse = false;
   bool scan_only = false;
@@ -375,13 +392,15 @@ int main(int argc, char** argv) {
       population = std::stoul(argv[i + 1]);
     else if (flag == "--threads")
       only_threads = std::stoi(argv[i + 1]);
-    else if (flag == "--repeat")
-      repeat = std::stoul(argv[i + 1]);  // for profiling
+    else if (flag == "--rounds")
+      rounds = std::stoul(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
     }
   }
+
+  if (rounds == 0) rounds = scan_only ? 1 : 3;
 
   bench::PatternWorkload workload(42);
   const std::vector<std::string> patterns =
@@ -431,23 +450,38 @@ int main(int argc, char** argv) {
       size_t docs = 0, docs_many = 0;
       double baseline = 1, baseline_many = 1;
       if (!scan_only) {
-        baseline = SimdjsonPerLine(path, &docs);
         baseline_many = SimdjsonParseMany(path, &docs_many);
         size_t docs_on_demand = 0;
         const double on_demand = SimdjsonOnDemandPerLine(path, &docs_on_demand);
         const double dom_every = SimdjsonDomEveryField(path);
         std::printf(
-            "  simdjson alone: %.3f s per line (%.0f docs/s, %.2f GB/s), %.3f s parse_many; "
-            "reading every field too: DOM %.3f s, On-Demand %.3f s (%zu docs)\n",
-            baseline, docs / baseline, made.bytes / baseline / 1e9, baseline_many, dom_every,
-            on_demand, docs_on_demand);
+            "  simdjson: %.3f s parse_many (%zu docs); reading every field too: DOM %.3f s, "
+            "On-Demand %.3f s (%zu docs)\n",
+            baseline_many, docs_many, dom_every, on_demand, docs_on_demand);
         Stages(*set, path);
       }
-      for (size_t r = 0; r < repeat; ++r) {
+      // Rounds of simdjson alone then the scans, each scan compared with the simdjson run just
+      // before it: the host's speed drifts between runs, so one pair alone can mislead.
+      std::vector<double> ratios[3];
+      for (size_t round = 0; round < rounds; ++round) {
+        if (!scan_only) {
+          baseline = SimdjsonPerLine(path, &docs);
+          std::printf("  round %zu: simdjson alone %.3f s per line (%.0f docs/s, %.2f GB/s)\n",
+                      round + 1, baseline, docs / baseline, made.bytes / baseline / 1e9);
+        }
         for (int threads : {1, 2}) {
           if (only_threads == 0 || threads == only_threads) {
-            ScanFile(*set, path, threads, baseline, baseline_many, events);
+            const double seconds = ScanFile(*set, path, threads, baseline, baseline_many, events);
+            ratios[threads].push_back(seconds / baseline);
           }
+        }
+      }
+      if (!scan_only) {
+        for (int threads : {1, 2}) {
+          if (ratios[threads].empty()) continue;
+          std::printf("  scan / simdjson per line, %d thread%s, median of %zu rounds: %s\n",
+                      threads, threads == 1 ? " " : "s", ratios[threads].size(),
+                      Spread(ratios[threads]).c_str());
         }
       }
       if (!reuse) std::remove(path.c_str());
