@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace concord::pattern::engine {
 
@@ -205,67 +206,80 @@ void SupersetIndex::Query(const IpNetwork& value, std::vector<uint32_t>* hits) c
 // ---- RegexSetIndex ----
 
 // Literal strings ("atoms", lower case, at least 3 bytes) of which every match of every regex of
-// a chunk contains at least one, as RE2's FilteredRE2 computes them. Most texts contain none,
-// and then the set is not run: a scan over the text's 3-byte windows instead of a DFA search
-// under a lock. Only for texts in ASCII, whose lower case is RE2's.
+// a chunk contains at least one, as RE2's FilteredRE2 computes them, for up to 64 chunks at once.
+// Most texts contain none, and then no set is run: one scan over the text's 3-byte windows for
+// all the chunks instead of a DFA search per chunk. Only for texts in ASCII, whose lower case is
+// RE2's.
 class AtomFilter {
  public:
-  // Computes the atoms of `regexes`; false (and no filter) when some regex has none, or when
-  // RE2 cannot say.
-  bool Build(const std::vector<std::string>& regexes, const re2::RE2::Options& options) {
+  // The atoms of `regexes`; nullopt when some regex has none, or when RE2 cannot say.
+  static std::optional<std::vector<std::string>> AtomsOf(const std::vector<std::string>& regexes,
+                                                         const re2::RE2::Options& options) {
     re2::FilteredRE2 filtered(kMinAtom);
     for (const std::string& r : regexes) {
       int id = 0;
-      if (filtered.Add(r, options, &id) != re2::RE2::NoError) return false;
+      if (filtered.Add(r, options, &id) != re2::RE2::NoError) return std::nullopt;
     }
-    if (filtered.NumRegexps() == 0) return false;
+    if (filtered.NumRegexps() == 0) return std::nullopt;
     std::vector<std::string> atoms;
     filtered.Compile(&atoms);
     // A regex that passes with no atom found (no atom of kMinAtom bytes or more, or its
     // filter matches everything) would have to run on every text.
     std::vector<int> potential;
     filtered.AllPotentials({}, &potential);
-    if (!potential.empty() || atoms.empty()) return false;
-    bits_.assign(kBitWords, 0);
-    for (std::string& atom : atoms) {
-      if (atom.size() < kMinAtom) return false;
+    if (!potential.empty() || atoms.empty()) return std::nullopt;
+    for (const std::string& atom : atoms) {
+      if (atom.size() < kMinAtom) return std::nullopt;
       for (char c : atom) {
-        if (static_cast<unsigned char>(c) >= 0x80) return false;  // never in an ASCII text
+        if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;  // never in ASCII text
       }
-      const uint32_t key = Key(atom.data());
-      bits_[Bit(key) / 64] |= uint64_t{1} << (Bit(key) % 64);
-      by_key_.emplace_back(key, static_cast<uint32_t>(atoms_.size()));
-      atoms_.push_back(std::move(atom));
     }
-    std::sort(by_key_.begin(), by_key_.end());
-    return true;
+    return atoms;
   }
 
-  // Whether `text` may match some regex: false only when it is ASCII and holds no atom. One
-  // pass over the text's bytes, lowered as they are read, with a rolling 3-byte key.
-  bool MayMatch(std::string_view text) const {
+  // Adds `atoms` (from AtomsOf) as those of chunk `chunk`. REQUIRES: chunk < 64.
+  void Add(std::vector<std::string> atoms, unsigned chunk) {
+    if (bits_.empty()) bits_.assign(kBitWords, 0);
+    all_ |= uint64_t{1} << chunk;
+    for (std::string& atom : atoms) {
+      const uint32_t key = Key(atom.data());
+      bits_[Bit(key) / 64] |= uint64_t{1} << (Bit(key) % 64);
+      by_key_.push_back({key, static_cast<uint32_t>(atoms_.size())});
+      atoms_.push_back(std::move(atom));
+      owners_.push_back(static_cast<uint8_t>(chunk));
+    }
+  }
+  // Call once, after every Add.
+  void Build() { std::sort(by_key_.begin(), by_key_.end()); }
+
+  // The chunks (bit i: chunk i) whose regexes `text` may match: those of an atom the text
+  // holds, or every chunk added when the text is not ASCII. One pass over the text's bytes,
+  // lowered as they are read, with a rolling 3-byte key.
+  uint64_t Chunks(std::string_view text) const {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
+    uint64_t found = 0;
     uint32_t key = 0;
     for (size_t i = 0; i < n; ++i) {
       const unsigned char c = p[i];
-      if (c >= 0x80) return true;
+      if (c >= 0x80) return all_;
       key = (key << 8 | Lower(c)) & 0xFFFFFF;
       if (i < kMinAtom - 1 || (bits_[Bit(key) / 64] >> (Bit(key) % 64) & 1) == 0) continue;
-      if (AtomAt(key, text.substr(i + 1 - kMinAtom))) return true;
+      found |= ChunksOfAtomsAt(key, text.substr(i + 1 - kMinAtom), found);
+      if (found == all_) break;
     }
-    return false;
+    return found;
   }
 
   size_t memory_bytes() const {
-    size_t n = bits_.capacity() * 8 + by_key_.capacity() * 8;
+    size_t n = bits_.capacity() * 8 + by_key_.capacity() * 8 + owners_.capacity();
     for (const std::string& a : atoms_) n += a.capacity();
     return n;
   }
 
  private:
   static constexpr size_t kMinAtom = 3;
-  static constexpr size_t kBits = size_t{1} << 14;  // 2 KiB per chunk
+  static constexpr size_t kBits = size_t{1} << 14;  // 2 KiB per 64 chunks
   static constexpr size_t kBitWords = kBits / 64;
   static uint32_t Key(const char* p) {
     return static_cast<uint32_t>(static_cast<unsigned char>(p[0])) << 16 |
@@ -275,26 +289,30 @@ class AtomFilter {
   static uint32_t Bit(uint32_t key) { return (key * 2654435761u) >> (32 - 14); }
   static unsigned char Lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
-  // Whether an atom starting with the 3 bytes `key` starts `rest` (compared lowered).
-  bool AtomAt(uint32_t key, std::string_view rest) const {
+  // The chunks, beyond those in `found`, of the atoms that start with the 3 bytes `key` and
+  // start `rest` (compared lowered).
+  uint64_t ChunksOfAtomsAt(uint32_t key, std::string_view rest, uint64_t found) const {
     auto it =
         std::lower_bound(by_key_.begin(), by_key_.end(), std::pair<uint32_t, uint32_t>{key, 0});
     for (; it != by_key_.end() && it->first == key; ++it) {
+      const uint64_t chunk = uint64_t{1} << owners_[it->second];
       const std::string& atom = atoms_[it->second];
-      if (atom.size() > rest.size()) continue;
+      if ((found & chunk) != 0 || atom.size() > rest.size()) continue;
       size_t k = kMinAtom;
       while (k < atom.size() &&
              Lower(static_cast<unsigned char>(rest[k])) == static_cast<unsigned char>(atom[k])) {
         ++k;
       }
-      if (k == atom.size()) return true;
+      if (k == atom.size()) found |= chunk;
     }
-    return false;
+    return found;
   }
 
   std::vector<uint64_t> bits_;                         // first 3 bytes of some atom, hashed
   std::vector<std::pair<uint32_t, uint32_t>> by_key_;  // (first 3 bytes, atom), sorted
   std::vector<std::string> atoms_;
+  std::vector<uint8_t> owners_;  // by atom: its chunk
+  uint64_t all_ = 0;             // the chunks added
 };
 
 struct RegexSetIndex::Chunk {
@@ -302,7 +320,7 @@ struct RegexSetIndex::Chunk {
   std::vector<uint32_t> values;        // by index in the set
   std::vector<uint32_t> always;        // values whose regex the set refused
   std::vector<std::string> regexes;    // those of `set`, in order, for per-thread copies
-  std::unique_ptr<AtomFilter> atoms;   // null: run the set on every text
+  bool filtered = false;               // in filters_[i / 64]; else the set runs on every text
 };
 
 namespace {
@@ -354,12 +372,15 @@ void RegexSetIndex::Build() {
       chunk->values.clear();
       chunk->regexes.clear();
       chunk->set.reset();
-    } else {
-      auto atoms = std::make_unique<AtomFilter>();
-      if (atoms->Build(chunk->regexes, options)) chunk->atoms = std::move(atoms);
+    } else if (auto atoms = AtomFilter::AtomsOf(chunk->regexes, options)) {
+      const size_t at = chunks_.size();
+      if (filters_.size() <= at / 64) filters_.resize(at / 64 + 1);
+      filters_[at / 64].Add(std::move(*atoms), static_cast<unsigned>(at % 64));
+      chunk->filtered = true;
     }
     chunks_.push_back(std::move(chunk));
   }
+  for (AtomFilter& f : filters_) f.Build();
   pending_ = {};
 }
 
@@ -370,10 +391,19 @@ void RegexSetIndex::Query(std::string_view text, std::vector<uint32_t>* hits,
     scratch->regexes = std::make_unique<ProbeScratch::Regexes>();
   }
   std::vector<int>& matched = scratch != nullptr ? scratch->regexes->matched : local;
-  for (const std::unique_ptr<Chunk>& chunk : chunks_) {
+  size_t filtered_group = SIZE_MAX;  // the group of 64 chunks `may` is for
+  uint64_t may = 0;
+  for (size_t i = 0; i < chunks_.size(); ++i) {
+    const std::unique_ptr<Chunk>& chunk = chunks_[i];
     hits->insert(hits->end(), chunk->always.begin(), chunk->always.end());
     if (chunk->set == nullptr || chunk->values.empty()) continue;
-    if (chunk->atoms != nullptr && !chunk->atoms->MayMatch(text)) continue;
+    if (chunk->filtered) {
+      if (i / 64 != filtered_group) {
+        filtered_group = i / 64;
+        may = filters_[filtered_group].Chunks(text);
+      }
+      if ((may >> (i % 64) & 1) == 0) continue;
+    }
     const re2::RE2::Set* set = chunk->set.get();
     if (scratch != nullptr) {
       std::unique_ptr<re2::RE2::Set>& own = scratch->regexes->sets[chunk.get()];
@@ -411,8 +441,8 @@ size_t RegexSetIndex::memory_bytes() const {
   for (const auto& chunk : chunks_) {
     n += (chunk->values.capacity() + chunk->always.capacity()) * sizeof(uint32_t);
     n += (chunk->values.size() + chunk->always.size()) * 4096;
-    if (chunk->atoms != nullptr) n += chunk->atoms->memory_bytes();
   }
+  for (const AtomFilter& f : filters_) n += f.memory_bytes();
   return n;
 }
 

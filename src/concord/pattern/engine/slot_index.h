@@ -142,6 +142,8 @@ class SupersetIndex {
 // Regular expressions matched together on RE2::Set, in chunks of at most kChunk. A chunk that
 // fails to compile, or whose DFA runs out of memory on a text, reports all its values (they are
 // verified exactly afterwards).
+class AtomFilter;  // the literals some regexes need (slot_index.cc)
+
 class RegexSetIndex {
  public:
   // An empty index; movable, not copyable.
@@ -171,6 +173,7 @@ class RegexSetIndex {
   struct Chunk;
   std::vector<std::pair<std::string, uint32_t>> pending_;
   std::vector<std::unique_ptr<Chunk>> chunks_;
+  std::vector<AtomFilter> filters_;  // filters_[i]: the filtered chunks of [64 * i, 64 * i + 64)
   size_t count_ = 0;
 };
 

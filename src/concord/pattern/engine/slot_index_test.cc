@@ -146,6 +146,44 @@ TEST(RegexSetIndexTest, ManyChunks) {
   EXPECT_EQ(Sorted(hits), (std::vector<uint32_t>{2000}));
 }
 
+// One atom scan answers for 64 chunks at a time: chunks past the 64th are filtered by a filter of
+// their own, and a chunk without atoms (run on every text) leaves its neighbours filtered.
+TEST(RegexSetIndexTest, AtomFiltersSpanGroupsOf64Chunks) {
+  const size_t chunks = 66;
+  const size_t n = chunks * RegexSetIndex::kChunk;
+  RegexSetIndex index;
+  std::vector<std::string> regexes;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t chunk = i / RegexSetIndex::kChunk;
+    // The first regex of chunks 5 and 64 has no atom: those two chunks are not filtered.
+    std::string r = (chunk == 5 || chunk == 64) && i % RegexSetIndex::kChunk == 0
+                        ? "^[0-9]"
+                        : "w" + std::to_string(i) + "q";
+    index.Add(r, static_cast<uint32_t>(i));
+    regexes.push_back(std::move(r));
+  }
+  index.Build();
+  std::vector<std::unique_ptr<RE2>> alone;
+  for (const std::string& r : regexes) alone.push_back(std::make_unique<RE2>(r, RE2::Quiet));
+  std::mt19937 rng(5);
+  std::vector<std::string> texts = {"", "nothing", "7", "w64q", "W8319Q"};
+  for (size_t chunk : {0, 5, 6, 63, 64, 65}) {
+    const size_t i = chunk * RegexSetIndex::kChunk + 1 + rng() % (RegexSetIndex::kChunk - 1);
+    texts.push_back("w" + std::to_string(i) + "q");
+    texts.push_back("9 w" + std::to_string(i) + "q and w" + std::to_string(rng() % n) + "q");
+  }
+  ProbeScratch scratch;
+  for (const std::string& text : texts) {
+    std::vector<uint32_t> want;
+    for (size_t i = 0; i < regexes.size(); ++i) {
+      if (RE2::PartialMatch(text, *alone[i])) want.push_back(static_cast<uint32_t>(i));
+    }
+    std::vector<uint32_t> hits;
+    index.Query(text, &hits, &scratch);
+    EXPECT_EQ(Sorted(hits), want) << "text '" << text << "'";
+  }
+}
+
 // Chunks whose every regex has literal atoms skip the set on texts holding none of them (an
 // ASCII text, lowered): the hits must be what each regex alone finds, whatever the case of the
 // text, its non-ASCII bytes, or where the atoms fall (at either end, overlapping, split).
