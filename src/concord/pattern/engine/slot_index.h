@@ -139,11 +139,11 @@ class SupersetIndex {
   std::vector<Entry> entries_;  // sorted by (family, bytes)
 };
 
+class AtomFilter;  // the literals that some regexes' matches need (slot_index.cc)
+
 // Regular expressions matched together on RE2::Set, in chunks of at most kChunk. A chunk that
 // fails to compile, or whose DFA runs out of memory on a text, reports all its values (they are
 // verified exactly afterwards).
-class AtomFilter;  // the literals some regexes need (slot_index.cc)
-
 class RegexSetIndex {
  public:
   // An empty index; movable, not copyable.
