@@ -327,8 +327,8 @@ class CountingSink final : public detect::AlertSink {
   uint64_t alerts = 0;
 };
 
-// Scans `path` with `threads` threads; prints the figures against the simdjson times measured next
-// to it and returns the seconds taken.
+// Scans `path` with `threads` threads; prints the figures, against the simdjson times measured
+// next to it unless they are 0 (--scan-only), and returns the seconds taken.
 double ScanFile(const detect::IndicatorSet& set, const std::string& path, int threads,
                 double baseline, double baseline_many, size_t events) {
   CountingSink sink;
@@ -342,11 +342,14 @@ double ScanFile(const detect::IndicatorSet& set, const std::string& path, int th
   if (!s.ok()) std::fprintf(stderr, "scan failed: %s\n", s.message().c_str());
   const detect::ScanStats& st = scanner.stats();
   std::printf(
-      "  scan, %d thread%s: %.3f s, %.0f events/s (%.0f per thread), %llu alerts, %llu skipped; "
-      "%.2fx simdjson per line, %.2fx parse_many\n",
+      "  scan, %d thread%s: %.3f s, %.0f events/s (%.0f per thread), %llu alerts, %llu skipped",
       threads, threads == 1 ? " " : "s", seconds, events / seconds, events / seconds / threads,
-      (unsigned long long)st.alerts, (unsigned long long)st.skipped, seconds / baseline,
-      seconds / baseline_many);
+      (unsigned long long)st.alerts, (unsigned long long)st.skipped);
+  if (baseline > 0 && baseline_many > 0) {
+    std::printf("; %.2fx simdjson per line, %.2fx parse_many", seconds / baseline,
+                seconds / baseline_many);
+  }
+  std::printf("\n");
   return seconds;
 }
 
@@ -448,7 +451,7 @@ int main(int argc, char** argv) {
                     made.events, made.bytes / 1048576.0, made.planted);
       }
       size_t docs = 0, docs_many = 0;
-      double baseline = 1, baseline_many = 1;
+      double baseline = 0, baseline_many = 0;  // not measured with --scan-only
       if (!scan_only) {
         baseline_many = SimdjsonParseMany(path, &docs_many);
         size_t docs_on_demand = 0;
@@ -472,17 +475,15 @@ int main(int argc, char** argv) {
         for (int threads : {1, 2}) {
           if (only_threads == 0 || threads == only_threads) {
             const double seconds = ScanFile(*set, path, threads, baseline, baseline_many, events);
-            ratios[threads].push_back(seconds / baseline);
+            if (baseline > 0) ratios[threads].push_back(seconds / baseline);
           }
         }
       }
-      if (!scan_only) {
-        for (int threads : {1, 2}) {
-          if (ratios[threads].empty()) continue;
-          std::printf("  scan / simdjson per line, %d thread%s, median of %zu rounds: %s\n",
-                      threads, threads == 1 ? " " : "s", ratios[threads].size(),
-                      Spread(ratios[threads]).c_str());
-        }
+      for (int threads : {1, 2}) {
+        if (ratios[threads].empty()) continue;  // --scan-only, or not this number of threads
+        std::printf("  scan / simdjson per line, %d thread%s, median of %zu rounds: %s\n", threads,
+                    threads == 1 ? " " : "s", ratios[threads].size(),
+                    Spread(ratios[threads]).c_str());
       }
       if (!reuse) std::remove(path.c_str());
     }

@@ -874,7 +874,14 @@ struct Matcher::Scratch {
 class Matcher::WriteSink final : public observe::BuilderSink {
  public:
   explicit WriteSink(Matcher* matcher)
-      : m_(matcher->set_.impl()), s_(*matcher->scratch_), simple_(m_.types.size()) {}
+      : m_(matcher->set_.impl()), s_(*matcher->scratch_), simple_(m_.types.size()) {
+    for (uint32_t t = 0; t < simple_.size(); ++t) {
+      const uint32_t root = m_.write_plan.Root(t);
+      if (root == WritePlan::kNone) continue;
+      simple_[t].type = m_.write_plan.Child(root, "type");
+      simple_[t].value = m_.write_plan.Child(root, "value");
+    }
+  }
 
   Cursor Object(std::string_view type) override {
     const uint32_t t = m_.TypeId(type);
@@ -887,19 +894,11 @@ class Matcher::WriteSink final : public observe::BuilderSink {
     return n;
   }
   // Object, Member and Scalar in one, with the nodes of each type's "type" and "value" looked up
-  // once per Matcher.
+  // when the Matcher is made.
   void SimpleObject(std::string_view type, std::string_view value, const uint8_t* ipv4) override {
     const uint32_t t = m_.TypeId(type);
     if (t == kNoIndex) return;
-    SimpleNodes& nodes = simple_[t];
-    if (!nodes.known) {
-      const uint32_t root = m_.write_plan.Root(t);
-      if (root != WritePlan::kNone) {
-        nodes.type = m_.write_plan.Child(root, "type");
-        nodes.value = m_.write_plan.Child(root, "value");
-      }
-      nodes.known = true;
-    }
+    const SimpleNodes& nodes = simple_[t];
     if (nodes.type != WritePlan::kNone) {
       Written(nodes.type);
       Scalar(nodes.type, Value{observe::ValueKind::kString, type, 0, nullptr}, false);
@@ -982,7 +981,6 @@ class Matcher::WriteSink final : public observe::BuilderSink {
   Scratch& s_;
   // Per type id: the plan nodes of a simple object's members (kNone: no slot reads there).
   struct SimpleNodes {
-    bool known = false;
     uint32_t type = WritePlan::kNone;
     uint32_t value = WritePlan::kNone;
   };
