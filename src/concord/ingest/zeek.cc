@@ -1054,7 +1054,8 @@ void AddFlow(const Flow& flow, Timestamp time, Record& r, ObservationBuilder* b)
   const bool icmp = IsIcmp(flow.transport);
   if (flow.src_port >= 0 && !icmp) b->Int("src_port", flow.src_port);
   if (flow.dst_port >= 0 && !icmp) b->Int("dst_port", flow.dst_port);
-  WriteProtocols(flow, r, b);
+  // The lowered list is made only when kept (its parts were read, and checked, above).
+  if (b->Wants("protocols")) WriteProtocols(flow, r, b);
   b->Time("start", time);
   if (flow.conn) {
     const double duration = r.Seconds(Field::kDuration);  // NaN fails both tests

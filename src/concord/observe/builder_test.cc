@@ -137,12 +137,16 @@ TEST_F(BuilderTest, AFilterKeepsOnlyWantedTopLevelMembers) {
   b_.SetFilter(&filter);
   const Ref dst = b_.AddAddress("198.51.100.7");
   b_.Begin("network-traffic");
+  EXPECT_TRUE(b_.Wants("dst_ref"));
+  EXPECT_FALSE(b_.Wants("protocols"));
   b_.Reference("dst_ref", dst);
   b_.Int("dst_port", 443);
   b_.Time("start", Timestamp{1, 0});
   b_.BeginObject("x-unwanted");
+  EXPECT_FALSE(b_.Wants("a"));  // inside a skipped object
   b_.String("a", "b");
   b_.EndObject();
+  EXPECT_TRUE(b_.Wants("extensions"));
   b_.BeginObject("extensions");
   b_.BeginObject("x-tls-ext");
   b_.String("ja3", "abc");  // nested members of a wanted member are all kept
