@@ -130,7 +130,8 @@ class ObservationBuilder {
   void Strings(std::string_view key, std::span<const std::string_view> values);
   // Whether a member `key` written now would be kept (not dropped by the property filter or
   // inside a skipped nested object): adapters ask before deriving a costly value (a lowered
-  // list, a computed end time) that would only be dropped. Writing it anyway is never wrong.
+  // list) that would only be dropped. Writing it anyway is never wrong. Not a reason to leave a
+  // field unread: reading a field is what checks its type.
   bool Wants(std::string_view key) const { return !Skip(key); }
   // Ends the top-level object and adds it to the observation. Returns kNoRef, adding nothing,
   // when the object has no member but its type, or when a limit dropped it.
