@@ -25,9 +25,12 @@
 namespace concord::ingest {
 
 // Zeek, JSON lines: fields named "id.orig_h" or "id_orig_h"; "_path" (when present) or
-// context.zeek_path tells the log type.
+// context.zeek_path tells the log type. With `fast` (not null), a probe-mode builder and the
+// commonest shapes of event, a fast path reports to the builder's sink what the general mapping
+// would (see zeek.cc), and sets *fast to true; otherwise *fast is false. Null: always the
+// general mapping (for tests that hold the two together).
 Status MapZeekJson(json::ObjectView event, const LogContext& context,
-                   observe::ObservationBuilder* builder);
+                   observe::ObservationBuilder* builder, bool* fast = nullptr);
 
 // Zeek, TSV: `values` are the line's fields in context.fields order (same count, checked by the
 // caller), not yet unescaped; context.unset_field / empty_field / set_separator apply.

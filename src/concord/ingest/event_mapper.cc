@@ -100,8 +100,12 @@ Status EventMapper::Map(const LogContext& context, std::string_view line, bool p
   }
   CONCORD_RETURN_IF_ERROR(CheckMarker(event, context.format));
   switch (context.format) {
-    case LogFormat::kZeekJson:
-      return MapZeekJson(event, context, builder);
+    case LogFormat::kZeekJson: {
+      bool fast = false;
+      Status s = MapZeekJson(event, context, builder, fast_paths_ ? &fast : nullptr);
+      fast_path_events_ += fast;
+      return s;
+    }
     case LogFormat::kSuricataEve:
       return MapSuricataEve(event, builder);
     case LogFormat::kSysmonEcs:

@@ -61,6 +61,7 @@ class ObservationBuilder {
   // (null, the default: every member). `filter` must outlive the builder. Members skipped cost
   // nothing (a timestamp is not even formatted).
   void SetFilter(const PropertyFilter* filter) { filter_ = filter; }
+  const PropertyFilter* filter() const { return filter_; }
 
   // Probe mode (`sink` not null): nothing is written to the observation (Reset still clears it
   // and sets its times); every value goes to `sink` instead, as builder_sink.h says. Every call
@@ -68,6 +69,10 @@ class ObservationBuilder {
   // truncated()), so that adapters behave the same in both modes. Null: build again. Switch only
   // between events (before the Reset that starts one). `sink` must outlive its use.
   void SetProbe(BuilderSink* sink) { probe_ = sink; }
+  // The sink of probe mode, or null when building. An adapter may report an event's values to
+  // it directly instead of through the builder (a fast path for a common shape of event), after
+  // Reset, provided it reports what the builder would (builder_sink.h), filter() applied.
+  BuilderSink* probe() const { return probe_; }
 
   Observation& observation() { return *out_; }
   // True when a limit dropped objects or members of the current observation.
