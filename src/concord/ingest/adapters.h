@@ -38,8 +38,9 @@ Status MapZeekTsv(std::span<const std::string_view> values, const LogContext& co
                   observe::ObservationBuilder* builder);
 
 // Suricata EVE: any event_type; alert, flow, dns (v2 and v3 layouts), http, tls, fileinfo,
-// smtp and quic mapped in full.
-Status MapSuricataEve(json::ObjectView event, observe::ObservationBuilder* builder);
+// smtp and quic mapped in full. `fast` as for MapZeekJson (see suricata.cc).
+Status MapSuricataEve(json::ObjectView event, observe::ObservationBuilder* builder,
+                      bool* fast = nullptr);
 
 // Sysmon as ECS (Winlogbeat) and as flat JSON: event IDs 1 (process creation), 3 (network
 // connection), 22 (DNS query), 11 (file creation), 7 (image load) mapped in full.

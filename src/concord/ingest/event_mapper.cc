@@ -106,8 +106,12 @@ Status EventMapper::Map(const LogContext& context, std::string_view line, bool p
       fast_path_events_ += fast;
       return s;
     }
-    case LogFormat::kSuricataEve:
-      return MapSuricataEve(event, builder);
+    case LogFormat::kSuricataEve: {
+      bool fast = false;
+      Status s = MapSuricataEve(event, builder, fast_paths_ ? &fast : nullptr);
+      fast_path_events_ += fast;
+      return s;
+    }
     case LogFormat::kSysmonEcs:
       return MapSysmonEcs(event, builder);
     case LogFormat::kSysmonFlat:

@@ -25,11 +25,16 @@
 #include "concord/base/ascii.h"
 #include "concord/base/bytes.h"
 #include "concord/ingest/adapters.h"
+#include "concord/base/ipv4.h"
+#include "concord/base/timestamp.h"
 #include "concord/ingest/log_time.h"
+#include "concord/observe/builder_sink.h"
+#include "concord/observe/property_filter.h"
 
 namespace concord::ingest {
 namespace {
 
+using observe::BuilderSink;
 using observe::ObservationBuilder;
 using Ref = ObservationBuilder::Ref;
 constexpr Ref kNoRef = ObservationBuilder::kNoRef;
@@ -1057,9 +1062,282 @@ void WriteAlertExtension(const AlertSummary& alert, ObservationBuilder* b) {
   b->EndObject();
 }
 
+// ---- The probe fast path for flow events.
+//
+// Half of an EVE log is flow events, and 98% of a scan's events never leave probe mode
+// (ObservationBuilder::probe() set). For a flow event as Suricata writes it, FastFlowFields reads
+// the fields straight into locals and ProbeFlow reports to the sink what MapSuricataEve would
+// report through the builder: the same SimpleObject, Member, Scalar and Reference calls, in the
+// same order, numbered, deduplicated and filtered as the builder does it, without the builder's
+// bookkeeping of members and objects that probe mode reports and forgets. Anything else returns
+// false before reporting anything, and the general mapping takes the event: another event type,
+// a member the general mapping reads that a plain flow event does not have (alert, dns, http,
+// tls, direction, xff, icmp_type, ether, netflow, ...), a repeated name, a null or a value of
+// another JSON type than Suricata writes, a non-IPv4 or unset address, the flow's own ends
+// ("flow": {"src_ip": ...}), more than kMaxMembers members. FastPathTest holds the two together.
+
+// An integer in [0, max], as a JSON number.
+bool FastInteger(json::Element v, int64_t max, int64_t* out) {
+  int64_t i = 0;
+  uint64_t u = 0;
+  switch (v.type()) {
+    case json::ElementType::INT64:
+      if (v.get_int64().get(i) != simdjson::SUCCESS || i < 0 || i > max) return false;
+      *out = i;
+      return true;
+    case json::ElementType::UINT64:
+      if (v.get_uint64().get(u) != simdjson::SUCCESS || u > static_cast<uint64_t>(max)) {
+        return false;
+      }
+      *out = static_cast<int64_t>(u);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A calendar time, as ReadTime reads a present one.
+bool FastTime(json::Element v, Timestamp* out) {
+  std::string_view s;
+  if (v.get_string().get(s) != simdjson::SUCCESS) return false;
+  Result<Timestamp> t = ParseLogTime(s);
+  if (!t.ok()) return false;
+  *out = *t;
+  return true;
+}
+
+struct FlowFields {
+  Timestamp time;
+  std::string_view src_ip, dest_ip, proto, app_proto;
+  uint8_t src4[4], dest4[4];
+  int64_t src_port = -1, dest_port = -1;  // -1: absent
+  // bytes_toserver, bytes_toclient, pkts_toserver, pkts_toclient; -1: absent.
+  int64_t counts[4] = {-1, -1, -1, -1};
+  bool has_start = false, has_end = false;
+  Timestamp start, end;
+};
+
+// Reads flow {...} as ReadFlow does, for a plain flow record; false for anything else.
+bool FastFlowRecord(json::Element value, FlowFields* f) {
+  json::ObjectView flow;
+  if (value.get_object().get(flow) != simdjson::SUCCESS) return false;
+  uint32_t seen = 0;
+  size_t members = 0;
+  for (auto [key, v] : flow) {
+    if (++members > kMaxMembers) return false;
+    int bit = -1;
+    bool ok = true;
+    if (Is(key, "bytes_toserver")) {
+      bit = 0;
+      ok = FastInteger(v, INT64_MAX, &f->counts[0]);
+    } else if (Is(key, "bytes_toclient")) {
+      bit = 1;
+      ok = FastInteger(v, INT64_MAX, &f->counts[1]);
+    } else if (Is(key, "pkts_toserver")) {
+      bit = 2;
+      ok = FastInteger(v, INT64_MAX, &f->counts[2]);
+    } else if (Is(key, "pkts_toclient")) {
+      bit = 3;
+      ok = FastInteger(v, INT64_MAX, &f->counts[3]);
+    } else if (Is(key, "start")) {
+      bit = 4;
+      ok = f->has_start = FastTime(v, &f->start);
+    } else if (Is(key, "end")) {
+      bit = 5;
+      ok = f->has_end = FastTime(v, &f->end);
+    } else if (Is(key, "src_ip") || Is(key, "dest_ip") || Is(key, "src_port") ||
+               Is(key, "dest_port")) {
+      return false;  // the flow's own ends: the general mapping decides which end is which
+    }
+    if (!ok) return false;
+    if (bit >= 0) {
+      if ((seen >> bit & 1) != 0) return false;  // repeated: the last one wins there
+      seen |= uint32_t{1} << bit;
+    }
+  }
+  return true;
+}
+
+// Reads a plain flow event into `f`; false for anything else (see above).
+bool FastFlowFields(json::ObjectView event, FlowFields* f) {
+  uint32_t seen = 0;
+  size_t members = 0;
+  bool has_time = false, is_flow = false;
+  for (auto [key, value] : event) {
+    if (++members > kMaxMembers || key.empty()) return false;
+    int bit = -1;
+    bool ok = true;
+    switch (key[0]) {
+      case 't':
+        if (Is(key, "timestamp")) {
+          bit = 0;
+          ok = has_time = FastTime(value, &f->time);
+        } else if (Is(key, "tls")) {
+          return false;
+        }
+        break;
+      case 'e':
+        if (Is(key, "event_type")) {
+          std::string_view type;
+          bit = 1;
+          ok = is_flow = value.get_string().get(type) == simdjson::SUCCESS && Is(type, "flow");
+        } else if (Is(key, "email") || Is(key, "ether")) {
+          return false;
+        }
+        break;
+      case 's':
+        if (Is(key, "src_ip")) {
+          bit = 2;
+          ok = value.get_string().get(f->src_ip) == simdjson::SUCCESS;
+        } else if (Is(key, "src_port")) {
+          bit = 3;
+          ok = FastInteger(value, 65535, &f->src_port);
+        } else if (Is(key, "smtp")) {
+          return false;
+        }
+        break;
+      case 'd':
+        if (Is(key, "dest_ip")) {
+          bit = 4;
+          ok = value.get_string().get(f->dest_ip) == simdjson::SUCCESS;
+        } else if (Is(key, "dest_port")) {
+          bit = 5;
+          ok = FastInteger(value, 65535, &f->dest_port);
+        } else if (Is(key, "dns") || Is(key, "direction")) {
+          return false;
+        }
+        break;
+      case 'p':
+        if (Is(key, "proto")) {
+          bit = 6;
+          ok = value.get_string().get(f->proto) == simdjson::SUCCESS;
+        }
+        break;
+      case 'a':
+        if (Is(key, "app_proto")) {
+          bit = 7;
+          ok = value.get_string().get(f->app_proto) == simdjson::SUCCESS;
+        } else if (Is(key, "alert")) {
+          return false;
+        }
+        break;
+      case 'f':
+        if (Is(key, "flow")) {
+          bit = 8;
+          ok = FastFlowRecord(value, f);
+        } else if (Is(key, "fileinfo") || Is(key, "files")) {
+          return false;
+        }
+        break;
+      case 'h':
+      case 'i':
+      case 'n':
+      case 'q':
+      case 'x':
+        // http, icmp_type, icmp_code, netflow, quic, xff: read by the general mapping.
+        if (Is(key, "http") || Is(key, "icmp_type") || Is(key, "icmp_code") ||
+            Is(key, "netflow") || Is(key, "quic") || Is(key, "xff")) {
+          return false;
+        }
+        break;
+      default:
+        break;  // flow_id, in_iface, tcp, ...: not read
+    }
+    if (!ok) return false;
+    if (bit >= 0) {
+      if ((seen >> bit & 1) != 0) return false;  // repeated: the last one wins there
+      seen |= uint32_t{1} << bit;
+    }
+  }
+  // Both ends IPv4 addresses.
+  return has_time && is_flow && ParseIpv4(f->src_ip, f->src4) && ParseIpv4(f->dest_ip, f->dest4);
+}
+
+// Reports to `sink` what MapSuricataEve reports for the flow event `f` through a probe-mode
+// builder with `filter` (or none).
+void ProbeFlow(const FlowFields& f, BuilderSink* sink, const observe::PropertyFilter* filter) {
+  using Cursor = BuilderSink::Cursor;
+  using Value = BuilderSink::Value;
+  constexpr Cursor kNone = BuilderSink::kNone;
+  sink->SimpleObject("ipv4-addr", f.src_ip, f.src4);
+  const bool one = f.dest_ip == f.src_ip;
+  if (!one) sink->SimpleObject("ipv4-addr", f.dest_ip, f.dest4);
+  const Cursor c = sink->Object("network-traffic");
+  if (c == kNone) return;
+  observe::PropertyFilter::TypeRule rule;
+  if (filter != nullptr) rule = filter->Rule("network-traffic");
+  auto member = [&](std::string_view key) {
+    return filter != nullptr && !rule.Wants(key) ? kNone : sink->Member(c, key);
+  };
+  auto scalar = [&](std::string_view key, const Value& v) {
+    if (const Cursor m = member(key); m != kNone) sink->Scalar(m, v, false);
+  };
+  auto integer = [&](std::string_view key, int64_t n) {
+    scalar(key, Value{observe::ValueKind::kInt, {}, n, nullptr});
+  };
+  auto time = [&](std::string_view key, Timestamp t) {
+    const Cursor m = member(key);
+    if (m == kNone) return;
+    const int digits = t.nanos % 1000000 == 0 ? 3 : t.nanos % 1000 == 0 ? 6 : 9;
+    char text[kMaxFormattedTimestamp];
+    const std::string_view formatted(text, FormatTimestampInto(t, digits, text));
+    sink->Scalar(m, Value{observe::ValueKind::kString, formatted, 0, nullptr}, false);
+  };
+  // "type" is written whatever the filter says.
+  if (const Cursor m = sink->Member(c, "type"); m != kNone) {
+    sink->Scalar(m, Value{observe::ValueKind::kString, "network-traffic", 0, nullptr}, false);
+  }
+  if (const Cursor m = member("src_ref"); m != kNone) {
+    sink->Reference(m, "0", BuilderSink::Target{"ipv4-addr", f.src_ip, true, f.src4}, false);
+  }
+  if (const Cursor m = member("dst_ref"); m != kNone) {
+    sink->Reference(m, one ? "0" : "1", BuilderSink::Target{"ipv4-addr", f.dest_ip, true, f.dest4},
+                    false);
+  }
+  char transport_buffer[24], app_buffer[24];
+  const std::string_view transport = LowerInto(f.proto, transport_buffer);
+  const bool ports = transport == "tcp" || transport == "udp" || transport == "sctp";
+  if (f.src_port >= 0 && (ports || f.src_port != 0)) integer("src_port", f.src_port);
+  if (f.dest_port >= 0 && (ports || f.dest_port != 0)) integer("dst_port", f.dest_port);
+  std::string_view protocols[2];
+  size_t protocol_count = 0;
+  if (!transport.empty()) protocols[protocol_count++] = transport;
+  const std::string_view app = (f.app_proto == "failed" || f.app_proto == "unknown")
+                                   ? std::string_view()
+                                   : LowerInto(f.app_proto, app_buffer);  // "flow" names none
+  if (!app.empty() && app != transport) protocols[protocol_count++] = app;
+  if (protocol_count > 0) {
+    if (const Cursor m = member("protocols"); m != kNone) {
+      for (size_t i = 0; i < protocol_count; ++i) {
+        sink->Scalar(m, Value{observe::ValueKind::kString, protocols[i], 0, nullptr}, true);
+      }
+    }
+  }
+  time("start", f.has_start ? f.start : f.time);
+  if (f.has_end) time("end", f.end);
+  static constexpr std::string_view kCountKeys[] = {"src_byte_count", "dst_byte_count",
+                                                    "src_packets", "dst_packets"};
+  for (size_t i = 0; i < 4; ++i) {
+    if (f.counts[i] >= 0) integer(kCountKeys[i], f.counts[i]);
+  }
+  member("extensions");  // opened as the builder opens it, then left empty
+}
+
+// The fast path: true when it took the event (in probe mode only).
+[[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, ObservationBuilder* b) {
+  BuilderSink* sink = b->probe();
+  if (sink == nullptr) return false;
+  FlowFields f;
+  if (!FastFlowFields(event, &f)) return false;
+  b->Reset(f.time);
+  ProbeFlow(f, sink, b->filter());
+  return true;
+}
+
 }  // namespace
 
-Status MapSuricataEve(json::ObjectView event, observe::ObservationBuilder* b) {
+Status MapSuricataEve(json::ObjectView event, observe::ObservationBuilder* b, bool* fast) {
+  if (fast != nullptr && (*fast = FastProbe(event, b))) return Status::Ok();
   // One pass over the event's members.
   Event e;
   size_t members = 0;
