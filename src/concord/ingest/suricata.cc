@@ -16,17 +16,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "concord/base/ascii.h"
 #include "concord/base/bytes.h"
-#include "concord/ingest/adapters.h"
 #include "concord/base/ipv4.h"
 #include "concord/base/timestamp.h"
+#include "concord/ingest/adapters.h"
 #include "concord/ingest/log_time.h"
 #include "concord/observe/builder_sink.h"
 #include "concord/observe/property_filter.h"
@@ -1062,19 +1064,21 @@ void WriteAlertExtension(const AlertSummary& alert, ObservationBuilder* b) {
   b->EndObject();
 }
 
-// ---- The probe fast path for flow events.
+// ---- The probe fast path for flow and DNS events.
 //
-// Half of an EVE log is flow events, and 98% of a scan's events never leave probe mode
-// (ObservationBuilder::probe() set). For a flow event as Suricata writes it, FastFlowFields reads
-// the fields straight into locals and ProbeFlow reports to the sink what MapSuricataEve would
-// report through the builder: the same SimpleObject, Member, Scalar and Reference calls, in the
-// same order, numbered, deduplicated and filtered as the builder does it, without the builder's
-// bookkeeping of members and objects that probe mode reports and forgets. Anything else returns
-// false before reporting anything, and the general mapping takes the event: another event type,
-// a member the general mapping reads that a plain flow event does not have (alert, dns, http,
-// tls, direction, xff, icmp_type, ether, netflow, ...), a repeated name, a null or a value of
-// another JSON type than Suricata writes, a non-IPv4 or unset address, the flow's own ends
-// ("flow": {"src_ip": ...}), more than kMaxMembers members. FastPathTest holds the two together.
+// Three quarters of an EVE log are flow and DNS events, and 98% of a scan's events never leave
+// probe mode (ObservationBuilder::probe() set). For such an event as Suricata writes it,
+// FastEveFields reads the fields straight into locals and ProbeEve reports to the sink what
+// MapSuricataEve would report through the builder: the same SimpleObject, Member, Scalar and
+// Reference calls, in the same order, numbered, deduplicated and filtered as the builder does
+// it, without the builder's bookkeeping of members and objects that probe mode reports and
+// forgets. Anything else returns false before reporting anything, and the general mapping takes
+// the event: another event type, a member the general mapping reads that a plain event of the
+// type does not have (alert, http, tls, direction, xff, icmp_type, ether, netflow, a flow's own
+// ends, a DNS v2 or grouped record, ...), a repeated name, a null or a value of another JSON type
+// than Suricata writes, a non-IPv4 or unset address, a name that is not plain lower-case ASCII,
+// more than kMaxFastRecords DNS records, more than kMaxMembers members. EveFastPathTest holds
+// the two together.
 
 // An integer in [0, max], as a JSON number.
 bool FastInteger(json::Element v, int64_t max, int64_t* out) {
@@ -1106,19 +1110,141 @@ bool FastTime(json::Element v, Timestamp* out) {
   return true;
 }
 
-struct FlowFields {
+constexpr size_t kMaxFastRecords = 16;
+
+// A simple object a DNS record adds: a domain name or an IPv4 address (ipv4 then set). Plain
+// members, without initialisers: an array of them is not cleared on every event.
+struct FastObject {
+  const char* data;
+  size_t size;
+  bool is_address;
+  uint8_t ipv4[4];
+  std::string_view value() const { return std::string_view(data, size); }
+};
+
+struct EveFields {
+  enum class Type : uint8_t { kNone, kFlow, kDns };
+  Type type = Type::kNone;
   Timestamp time;
   std::string_view src_ip, dest_ip, proto, app_proto;
   uint8_t src4[4], dest4[4];
   int64_t src_port = -1, dest_port = -1;  // -1: absent
-  // bytes_toserver, bytes_toclient, pkts_toserver, pkts_toclient; -1: absent.
+  // flow: bytes_toserver, bytes_toclient, pkts_toserver, pkts_toclient; -1: absent.
   int64_t counts[4] = {-1, -1, -1, -1};
   bool has_start = false, has_end = false;
   Timestamp start, end;
+  // dns: whether the record comes from the server (the ends are then turned round), and the
+  // objects of its records, in order.
+  bool from_server = false;
+  FastObject objects[2 * kMaxFastRecords];
+  size_t object_count = 0;
 };
 
+// A name AddDomainName keeps as it is: lower-case letters, digits, '.', '-' and '_', with a
+// letter (so not an address), without a trailing dot.
+bool IsPlainName(std::string_view s) {
+  if (s.empty() || s.size() > 253 || s.back() == '.') return false;
+  bool letter = false, other = false;
+  for (char c : s) {
+    const bool lower = c >= 'a' && c <= 'z';
+    letter |= lower;
+    other |= !(lower || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_');
+  }
+  return letter && !other;
+}
+
+// One record {rrname, rrtype, rdata} of dns.queries or dns.answers, as MapDnsRecord maps it:
+// the name, then what AddRdata adds for its data. False for anything else.
+bool FastDnsRecord(json::Element element, EveFields* f) {
+  json::ObjectView record;
+  if (element.get_object().get(record) != simdjson::SUCCESS) return false;
+  std::string_view name, type, data;
+  uint32_t seen = 0;
+  size_t members = 0;
+  for (auto [key, value] : record) {
+    if (++members > kMaxMembers) return false;
+    int bit = -1;
+    std::string_view* out = nullptr;
+    if (Is(key, "rrname")) {
+      bit = 0;
+      out = &name;
+    } else if (Is(key, "rrtype")) {
+      bit = 1;
+      out = &type;
+    } else if (Is(key, "rdata")) {
+      bit = 2;
+      out = &data;
+    } else if (Is(key, "srv") || Is(key, "soa")) {
+      return false;
+    }
+    if (bit < 0) continue;
+    if ((seen >> bit & 1) != 0 || value.get_string().get(*out) != simdjson::SUCCESS) return false;
+    seen |= uint32_t{1} << bit;
+  }
+  if (!IsPlainName(name) || f->object_count + 2 > std::size(f->objects)) return false;
+  f->objects[f->object_count++] = FastObject{name.data(), name.size(), false, {}};
+  if (data.empty()) return true;  // a query: AddRdata adds nothing
+  if (type == "A" || type == "AAAA") {
+    FastObject& o = f->objects[f->object_count];
+    if (!ParseIpv4(data, o.ipv4)) return false;
+    o.data = data.data();
+    o.size = data.size();
+    o.is_address = true;
+    ++f->object_count;
+  } else if (type == "CNAME" || type == "NS" || type == "PTR" || type == "MX") {
+    const size_t space = data.rfind(' ');
+    const std::string_view target = space == std::string_view::npos ? data : data.substr(space + 1);
+    if (!IsPlainName(target)) return false;
+    f->objects[f->object_count++] = FastObject{target.data(), target.size(), false, {}};
+  }
+  return true;
+}
+
+// dns {version, type, queries, answers, ...} (version 3), as MapDns reads it; false for
+// anything else.
+bool FastDns(json::Element element, EveFields* f) {
+  json::ObjectView dns;
+  if (element.get_object().get(dns) != simdjson::SUCCESS) return false;
+  json::Element lists[2];  // queries, answers
+  uint32_t seen = 0;
+  size_t members = 0;
+  for (auto [key, value] : dns) {
+    if (++members > kMaxMembers) return false;
+    int bit = -1;
+    if (Is(key, "type")) {
+      std::string_view type;
+      if (value.get_string().get(type) != simdjson::SUCCESS) return false;
+      f->from_server = type == "answer" || type == "response";
+      bit = 0;
+    } else if (Is(key, "queries")) {
+      bit = 1;
+      lists[0] = value;
+    } else if (Is(key, "answers")) {
+      bit = 2;
+      lists[1] = value;
+    } else if (Is(key, "rrname") || Is(key, "rrtype") || Is(key, "rdata") ||
+               Is(key, "authorities") || Is(key, "additionals") || Is(key, "grouped") ||
+               Is(key, "query") || Is(key, "answer")) {
+      return false;  // v2 layouts, and records the fast path does not read
+    }
+    if (bit < 0) continue;
+    if ((seen >> bit & 1) != 0) return false;  // repeated: the last one wins there
+    seen |= uint32_t{1} << bit;
+  }
+  size_t records = 0;
+  for (int i = 0; i < 2; ++i) {
+    if ((seen >> (i + 1) & 1) == 0) continue;
+    json::ArrayView list;
+    if (lists[i].get_array().get(list) != simdjson::SUCCESS) return false;
+    for (json::Element record : list) {
+      if (++records > kMaxFastRecords || !FastDnsRecord(record, f)) return false;
+    }
+  }
+  return true;
+}
+
 // Reads flow {...} as ReadFlow does, for a plain flow record; false for anything else.
-bool FastFlowRecord(json::Element value, FlowFields* f) {
+bool FastFlowRecord(json::Element value, EveFields* f) {
   json::ObjectView flow;
   if (value.get_object().get(flow) != simdjson::SUCCESS) return false;
   uint32_t seen = 0;
@@ -1158,11 +1284,11 @@ bool FastFlowRecord(json::Element value, FlowFields* f) {
   return true;
 }
 
-// Reads a plain flow event into `f`; false for anything else (see above).
-bool FastFlowFields(json::ObjectView event, FlowFields* f) {
+// Reads a plain flow or DNS event into `f`; false for anything else (see above).
+bool FastEveFields(json::ObjectView event, EveFields* f) {
   uint32_t seen = 0;
   size_t members = 0;
-  bool has_time = false, is_flow = false;
+  bool has_time = false;
   for (auto [key, value] : event) {
     if (++members > kMaxMembers || key.empty()) return false;
     int bit = -1;
@@ -1180,7 +1306,11 @@ bool FastFlowFields(json::ObjectView event, FlowFields* f) {
         if (Is(key, "event_type")) {
           std::string_view type;
           bit = 1;
-          ok = is_flow = value.get_string().get(type) == simdjson::SUCCESS && Is(type, "flow");
+          ok = value.get_string().get(type) == simdjson::SUCCESS;
+          f->type = Is(type, "flow")  ? EveFields::Type::kFlow
+                    : Is(type, "dns") ? EveFields::Type::kDns
+                                      : EveFields::Type::kNone;
+          ok = ok && f->type != EveFields::Type::kNone;
         } else if (Is(key, "email") || Is(key, "ether")) {
           return false;
         }
@@ -1203,7 +1333,10 @@ bool FastFlowFields(json::ObjectView event, FlowFields* f) {
         } else if (Is(key, "dest_port")) {
           bit = 5;
           ok = FastInteger(value, 65535, &f->dest_port);
-        } else if (Is(key, "dns") || Is(key, "direction")) {
+        } else if (Is(key, "dns")) {
+          bit = 9;
+          ok = FastDns(value, f);
+        } else if (Is(key, "direction")) {
           return false;
         }
         break;
@@ -1235,8 +1368,8 @@ bool FastFlowFields(json::ObjectView event, FlowFields* f) {
       case 'q':
       case 'x':
         // http, icmp_type, icmp_code, netflow, quic, xff: read by the general mapping.
-        if (Is(key, "http") || Is(key, "icmp_type") || Is(key, "icmp_code") ||
-            Is(key, "netflow") || Is(key, "quic") || Is(key, "xff")) {
+        if (Is(key, "http") || Is(key, "icmp_type") || Is(key, "icmp_code") || Is(key, "netflow") ||
+            Is(key, "quic") || Is(key, "xff")) {
           return false;
         }
         break;
@@ -1249,19 +1382,54 @@ bool FastFlowFields(json::ObjectView event, FlowFields* f) {
       seen |= uint32_t{1} << bit;
     }
   }
-  // Both ends IPv4 addresses.
-  return has_time && is_flow && ParseIpv4(f->src_ip, f->src4) && ParseIpv4(f->dest_ip, f->dest4);
+  // A flow event has no DNS record, a DNS event no flow record; both ends IPv4 addresses.
+  const bool flow = (seen >> 8 & 1) != 0, dns = (seen >> 9 & 1) != 0;
+  if (!has_time || (f->type == EveFields::Type::kFlow ? dns : flow || !dns)) return false;
+  return ParseIpv4(f->src_ip, f->src4) && ParseIpv4(f->dest_ip, f->dest4);
 }
 
-// Reports to `sink` what MapSuricataEve reports for the flow event `f` through a probe-mode
-// builder with `filter` (or none).
-void ProbeFlow(const FlowFields& f, BuilderSink* sink, const observe::PropertyFilter* filter) {
+// Reports to `sink` what MapSuricataEve reports for the event `f` through a probe-mode builder
+// with `filter` (or none).
+void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilter* filter) {
   using Cursor = BuilderSink::Cursor;
   using Value = BuilderSink::Value;
   constexpr Cursor kNone = BuilderSink::kNone;
-  sink->SimpleObject("ipv4-addr", f.src_ip, f.src4);
-  const bool one = f.dest_ip == f.src_ip;
-  if (!one) sink->SimpleObject("ipv4-addr", f.dest_ip, f.dest4);
+  // The simple objects, numbered and deduplicated as the builder does it: the ends (turned
+  // round for a DNS record from the server), then each record's.
+  std::string_view src_ip = f.src_ip, dest_ip = f.dest_ip;
+  const uint8_t* src4 = f.src4;
+  const uint8_t* dest4 = f.dest4;
+  int64_t src_port = f.src_port, dest_port = f.dest_port;
+  if (f.from_server) {
+    std::swap(src_ip, dest_ip);
+    std::swap(src4, dest4);
+    std::swap(src_port, dest_port);
+  }
+  struct Added {  // plain members: the array is not cleared on every event
+    const char* data;
+    size_t size;
+    bool is_address;
+  };
+  Added added[2 + std::size(f.objects)];
+  size_t count = 0;
+  auto add = [&](std::string_view value, bool is_address, const uint8_t* ipv4) {
+    for (size_t i = 0; i < count; ++i) {
+      if (added[i].is_address == is_address &&
+          std::string_view(added[i].data, added[i].size) == value) {
+        return i;
+      }
+    }
+    sink->SimpleObject(is_address ? "ipv4-addr" : "domain-name", value, ipv4);
+    added[count] = Added{value.data(), value.size(), is_address};
+    return count++;
+  };
+  static constexpr std::string_view kKeys[] = {"0", "1"};
+  const std::string_view src_key = kKeys[add(src_ip, true, src4)];
+  const std::string_view dst_key = kKeys[add(dest_ip, true, dest4)];
+  for (size_t i = 0; i < f.object_count; ++i) {
+    const FastObject& o = f.objects[i];
+    add(o.value(), o.is_address, o.is_address ? o.ipv4 : nullptr);
+  }
   const Cursor c = sink->Object("network-traffic");
   if (c == kNone) return;
   observe::PropertyFilter::TypeRule rule;
@@ -1288,23 +1456,23 @@ void ProbeFlow(const FlowFields& f, BuilderSink* sink, const observe::PropertyFi
     sink->Scalar(m, Value{observe::ValueKind::kString, "network-traffic", 0, nullptr}, false);
   }
   if (const Cursor m = member("src_ref"); m != kNone) {
-    sink->Reference(m, "0", BuilderSink::Target{"ipv4-addr", f.src_ip, true, f.src4}, false);
+    sink->Reference(m, src_key, BuilderSink::Target{"ipv4-addr", src_ip, true, src4}, false);
   }
   if (const Cursor m = member("dst_ref"); m != kNone) {
-    sink->Reference(m, one ? "0" : "1", BuilderSink::Target{"ipv4-addr", f.dest_ip, true, f.dest4},
-                    false);
+    sink->Reference(m, dst_key, BuilderSink::Target{"ipv4-addr", dest_ip, true, dest4}, false);
   }
   char transport_buffer[24], app_buffer[24];
   const std::string_view transport = LowerInto(f.proto, transport_buffer);
   const bool ports = transport == "tcp" || transport == "udp" || transport == "sctp";
-  if (f.src_port >= 0 && (ports || f.src_port != 0)) integer("src_port", f.src_port);
-  if (f.dest_port >= 0 && (ports || f.dest_port != 0)) integer("dst_port", f.dest_port);
+  if (src_port >= 0 && (ports || src_port != 0)) integer("src_port", src_port);
+  if (dest_port >= 0 && (ports || dest_port != 0)) integer("dst_port", dest_port);
   std::string_view protocols[2];
   size_t protocol_count = 0;
   if (!transport.empty()) protocols[protocol_count++] = transport;
-  const std::string_view app = (f.app_proto == "failed" || f.app_proto == "unknown")
-                                   ? std::string_view()
-                                   : LowerInto(f.app_proto, app_buffer);  // "flow" names none
+  std::string_view app = (f.app_proto == "failed" || f.app_proto == "unknown")
+                             ? std::string_view()
+                             : LowerInto(f.app_proto, app_buffer);
+  if (app.empty() && f.type == EveFields::Type::kDns) app = "dns";  // ProtocolOfEventType
   if (!app.empty() && app != transport) protocols[protocol_count++] = app;
   if (protocol_count > 0) {
     if (const Cursor m = member("protocols"); m != kNone) {
@@ -1327,10 +1495,10 @@ void ProbeFlow(const FlowFields& f, BuilderSink* sink, const observe::PropertyFi
 [[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, ObservationBuilder* b) {
   BuilderSink* sink = b->probe();
   if (sink == nullptr) return false;
-  FlowFields f;
-  if (!FastFlowFields(event, &f)) return false;
+  EveFields f;
+  if (!FastEveFields(event, &f)) return false;
   b->Reset(f.time);
-  ProbeFlow(f, sink, b->filter());
+  ProbeEve(f, sink, b->filter());
   return true;
 }
 
