@@ -372,7 +372,7 @@ Result<std::vector<Token>> Lex(std::string_view source, const PatternLimits& lim
                              std::to_string(limits.max_pattern_bytes) + " bytes");
   }
   size_t bad = 0;
-  if (!DecodeUtf8(source, &bad)) {
+  if (!IsValidUtf8(source, &bad)) {
     return ErrorAt(StatusCode::kInvalidArgument, source, bad, "the pattern is not valid UTF-8");
   }
   return Lexer(source).Run();

@@ -42,6 +42,13 @@ icu::UnicodeString StreamSafe(const icu::Normalizer2& nfc, const icu::UnicodeStr
 
 }  // namespace
 
+bool IsValidUtf8(std::string_view text, size_t* bad_offset) {
+  unsigned char high = 0;
+  for (char c : text) high |= static_cast<unsigned char>(c);
+  if (high < 0x80) return true;
+  return DecodeUtf8(text, bad_offset).has_value();
+}
+
 std::optional<std::u32string> DecodeUtf8(std::string_view text, size_t* bad_offset) {
   std::u32string out;
   out.reserve(text.size());

@@ -16,6 +16,9 @@ namespace concord::pattern {
 // (overlong forms, surrogates, code points above U+10FFFF and truncated sequences are invalid);
 // `*bad_offset` (when not null) then receives the byte offset of the first invalid sequence.
 std::optional<std::u32string> DecodeUtf8(std::string_view text, size_t* bad_offset = nullptr);
+// Whether `text` is valid UTF-8 (as DecodeUtf8 decides), without decoding it: ASCII text, the
+// usual case, in one pass over its bytes. `bad_offset` as for DecodeUtf8.
+bool IsValidUtf8(std::string_view text, size_t* bad_offset = nullptr);
 
 // Appends the UTF-8 encoding of `cp` (REQUIRES: a Unicode scalar value) to `out`.
 void AppendUtf8(char32_t cp, std::string* out);
