@@ -342,9 +342,11 @@ double ScanFile(const detect::IndicatorSet& set, const std::string& path, int th
   if (!s.ok()) std::fprintf(stderr, "scan failed: %s\n", s.message().c_str());
   const detect::ScanStats& st = scanner.stats();
   std::printf(
-      "  scan, %d thread%s: %.3f s, %.0f events/s (%.0f per thread), %llu alerts, %llu skipped",
+      "  scan, %d thread%s: %.3f s, %.0f events/s (%.0f per thread), %llu alerts, %llu skipped, "
+      "%.1f%% on a fast path",
       threads, threads == 1 ? " " : "s", seconds, events / seconds, events / seconds / threads,
-      (unsigned long long)st.alerts, (unsigned long long)st.skipped);
+      (unsigned long long)st.alerts, (unsigned long long)st.skipped,
+      100.0 * st.fast_path_events / std::max<uint64_t>(st.events, 1));
   if (baseline > 0 && baseline_many > 0) {
     std::printf("; %.2fx simdjson per line, %.2fx parse_many", seconds / baseline,
                 seconds / baseline_many);

@@ -68,6 +68,13 @@ struct Scanner::Batch {
 // Worker threads mapping and matching batches; results are picked up in submission order.
 class Scanner::Pool {
  public:
+  // What the workers' fast paths took so far. REQUIRES: no batch in flight.
+  uint64_t FastPathEvents() const {
+    uint64_t n = 0;
+    for (const auto& w : workers_) n += w->mapper.fast_path_events();
+    return n;
+  }
+
   Pool(Scanner* scanner, int threads) : scanner_(scanner) {
     for (int i = 0; i < threads; ++i) {
       workers_.push_back(std::make_unique<Worker>(scanner->indicators_, scanner->options_));
@@ -159,6 +166,8 @@ Scanner::~Scanner() = default;
 
 const ScanStats& Scanner::stats() const {
   stats_.stream = stream_.stats();
+  stats_.fast_path_events = inline_worker_->mapper.fast_path_events();
+  if (pool_) stats_.fast_path_events += pool_->FastPathEvents();
   return stats_;
 }
 

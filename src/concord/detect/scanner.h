@@ -97,6 +97,9 @@ struct ScanStats {
   uint64_t skipped = 0;       // lines that were not events (sum of skipped_by_reason)
   uint64_t alerts = 0;
   uint64_t bytes = 0;  // input bytes consumed (compressed, for gzip)
+  // Events an adapter's fast path probed (ingest/adapters.h): the commonest shapes of event,
+  // with the same result as the general mapping, sooner.
+  uint64_t fast_path_events = 0;
   // By the reason's kind ("not complete JSON", "field 'id.orig_p'", ...).
   std::map<std::string, SkipStats> skipped_by_reason;
   pattern::engine::StreamStats stream;
