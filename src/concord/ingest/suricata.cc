@@ -1075,9 +1075,10 @@ void WriteAlertExtension(const AlertSummary& alert, ObservationBuilder* b) {
 // forgets. Anything else returns false before reporting anything, and the general mapping takes
 // the event: another event type, a member the general mapping reads that a plain event of the
 // type does not have (alert, http, tls, direction, xff, icmp_type, ether, netflow, a flow's own
-// ends, a DNS v2 or grouped record, ...), a repeated name, a null or a value of another JSON type
-// than Suricata writes, a non-IPv4 or unset address, a name that is not plain lower-case ASCII,
-// more than kMaxFastRecords DNS records, more than kMaxMembers members. EveFastPathTest holds
+// ends, grouped DNS records, authorities, ...), a repeated name, a null or a value of another
+// JSON type than Suricata writes, a non-IPv4 or unset address, a name that is not plain
+// lower-case ASCII, more than kMaxFastRecords DNS records, more than kMaxMembers members. DNS
+// records of version 2 (one record per event) and 3 (lists) are both read. EveFastPathTest holds
 // the two together.
 
 // An integer in [0, max], as a JSON number.
@@ -1153,6 +1154,33 @@ bool IsPlainName(std::string_view s) {
   return letter && !other;
 }
 
+// Adds `name` as MapDnsRecord and MapDnsBody add a record's name (AddDomainName), then what
+// AddRdata adds for `data` of type `type`; false when a name or data is not one the fast path
+// can tell the builder would keep as it is.
+bool FastRecordObjects(std::string_view name, std::string_view type, std::string_view data,
+                       EveFields* f) {
+  if (f->object_count + 2 > std::size(f->objects)) return false;
+  if (!name.empty()) {  // AddDomainName("") adds nothing
+    if (!IsPlainName(name)) return false;
+    f->objects[f->object_count++] = FastObject{name.data(), name.size(), false, {}};
+  }
+  if (data.empty()) return true;  // a query: AddRdata adds nothing
+  if (type == "A" || type == "AAAA") {
+    FastObject& o = f->objects[f->object_count];
+    if (!ParseIpv4(data, o.ipv4)) return false;
+    o.data = data.data();
+    o.size = data.size();
+    o.is_address = true;
+    ++f->object_count;
+  } else if (type == "CNAME" || type == "NS" || type == "PTR" || type == "MX") {
+    const size_t space = data.rfind(' ');
+    const std::string_view target = space == std::string_view::npos ? data : data.substr(space + 1);
+    if (!IsPlainName(target)) return false;
+    f->objects[f->object_count++] = FastObject{target.data(), target.size(), false, {}};
+  }
+  return true;
+}
+
 // One record {rrname, rrtype, rdata} of dns.queries or dns.answers, as MapDnsRecord maps it:
 // the name, then what AddRdata adds for its data. False for anything else.
 bool FastDnsRecord(json::Element element, EveFields* f) {
@@ -1181,31 +1209,16 @@ bool FastDnsRecord(json::Element element, EveFields* f) {
     if ((seen >> bit & 1) != 0 || value.get_string().get(*out) != simdjson::SUCCESS) return false;
     seen |= uint32_t{1} << bit;
   }
-  if (!IsPlainName(name) || f->object_count + 2 > std::size(f->objects)) return false;
-  f->objects[f->object_count++] = FastObject{name.data(), name.size(), false, {}};
-  if (data.empty()) return true;  // a query: AddRdata adds nothing
-  if (type == "A" || type == "AAAA") {
-    FastObject& o = f->objects[f->object_count];
-    if (!ParseIpv4(data, o.ipv4)) return false;
-    o.data = data.data();
-    o.size = data.size();
-    o.is_address = true;
-    ++f->object_count;
-  } else if (type == "CNAME" || type == "NS" || type == "PTR" || type == "MX") {
-    const size_t space = data.rfind(' ');
-    const std::string_view target = space == std::string_view::npos ? data : data.substr(space + 1);
-    if (!IsPlainName(target)) return false;
-    f->objects[f->object_count++] = FastObject{target.data(), target.size(), false, {}};
-  }
-  return true;
+  return !name.empty() && FastRecordObjects(name, type, data, f);
 }
 
-// dns {version, type, queries, answers, ...} (version 3), as MapDns reads it; false for
-// anything else.
+// dns {version, type, ...} as MapDns reads it: version 2's one record (rrname, rrtype, rdata)
+// and lists of version 3 (queries, answers); false for anything else.
 bool FastDns(json::Element element, EveFields* f) {
   json::ObjectView dns;
   if (element.get_object().get(dns) != simdjson::SUCCESS) return false;
-  json::Element lists[2];  // queries, answers
+  json::Element lists[2];      // queries, answers
+  std::string_view record[3];  // rrname, rrtype, rdata
   uint32_t seen = 0;
   size_t members = 0;
   for (auto [key, value] : dns) {
@@ -1222,23 +1235,29 @@ bool FastDns(json::Element element, EveFields* f) {
     } else if (Is(key, "answers")) {
       bit = 2;
       lists[1] = value;
-    } else if (Is(key, "rrname") || Is(key, "rrtype") || Is(key, "rdata") ||
-               Is(key, "authorities") || Is(key, "additionals") || Is(key, "grouped") ||
+    } else if (Is(key, "rrname") || Is(key, "rrtype") || Is(key, "rdata")) {
+      bit = Is(key, "rrname") ? 3 : Is(key, "rrtype") ? 4 : 5;
+      if (value.get_string().get(record[bit - 3]) != simdjson::SUCCESS) return false;
+    } else if (Is(key, "authorities") || Is(key, "additionals") || Is(key, "grouped") ||
                Is(key, "query") || Is(key, "answer")) {
-      return false;  // v2 layouts, and records the fast path does not read
+      return false;  // records the fast path does not read
     }
     if (bit < 0) continue;
     if ((seen >> bit & 1) != 0) return false;  // repeated: the last one wins there
     seen |= uint32_t{1} << bit;
   }
+  // MapDnsBody's order: the record's name, the queries, the record's data, the answers.
+  if (!FastRecordObjects(record[0], {}, {}, f)) return false;
   size_t records = 0;
   for (int i = 0; i < 2; ++i) {
-    if ((seen >> (i + 1) & 1) == 0) continue;
-    json::ArrayView list;
-    if (lists[i].get_array().get(list) != simdjson::SUCCESS) return false;
-    for (json::Element record : list) {
-      if (++records > kMaxFastRecords || !FastDnsRecord(record, f)) return false;
+    if ((seen >> (i + 1) & 1) != 0) {
+      json::ArrayView list;
+      if (lists[i].get_array().get(list) != simdjson::SUCCESS) return false;
+      for (json::Element r : list) {
+        if (++records > kMaxFastRecords || !FastDnsRecord(r, f)) return false;
+      }
     }
+    if (i == 0 && !FastRecordObjects({}, record[1], record[2], f)) return false;
   }
   return true;
 }

@@ -228,6 +228,48 @@ TEST(EveFastPathTest, TakesDnsEventsAsSuricataWritesThem) {
       "{\"rrname\":\"files.cmecxl.ru\",\"rrtype\":\"TXT\",\"rdata\":\"v=spf1 -all\"}]"))));
 }
 
+// Version 2 writes one record per event: a query, or one answer.
+std::string DnsV2(const std::string& type, const std::string& members) {
+  return Object(Fields{{"timestamp", "\"2024-12-18T19:36:48.669714-0500\""},
+                       {"flow_id", "61653399336714"},
+                       {"pcap_cnt", "151"},
+                       {"event_type", "\"dns\""},
+                       {"src_ip", "\"192.168.230.133\""},
+                       {"src_port", "57813"},
+                       {"dest_ip", "\"192.168.230.1\""},
+                       {"dest_port", "53"},
+                       {"proto", "\"UDP\""},
+                       {"pkt_src", "\"wire/pcap\""},
+                       {"dns", "{\"version\":2,\"type\":\"" + type + "\",\"id\":34098," + members +
+                                   ",\"tx_id\":0,\"opcode\":0}"}});
+}
+
+TEST(EveFastPathTest, TakesDnsVersion2Records) {
+  EXPECT_TRUE(
+      ExpectSame(DnsV2("query", "\"rrname\":\"fpdownload.macromedia.com\",\"rrtype\":\"A\"")));
+  EXPECT_TRUE(ExpectSame(DnsV2(
+      "answer", "\"rrname\":\"a.example\",\"rrtype\":\"A\",\"ttl\":60,\"rdata\":\"192.0.2.7\"")));
+  EXPECT_TRUE(ExpectSame(
+      DnsV2("answer", "\"rrname\":\"a.example\",\"rrtype\":\"CNAME\",\"rdata\":\"b.example\"")));
+  EXPECT_TRUE(
+      ExpectSame(DnsV2("answer", "\"rrname\":\"a.example\",\"rrtype\":\"TXT\",\"rdata\":\"x\"")));
+  // Retyped, repeated, odd names and data; v2 members beside v3 lists.
+  for (const std::string& members : std::vector<std::string>{
+           "\"rrname\":7,\"rrtype\":\"A\"", "\"rrname\":\"A.Example\",\"rrtype\":\"A\"",
+           "\"rrname\":\"a.example\",\"rrname\":\"b.example\"", "\"rrname\":null",
+           "\"rrname\":\"\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.7\"",
+           "\"rrname\":\"a.example\",\"rrtype\":\"AAAA\",\"rdata\":\"2001:db8::1\"",
+           "\"rrname\":\"a.example\",\"rrtype\":null,\"rdata\":\"192.0.2.7\"",
+           "\"rrname\":\"a.example\",\"rdata\":\"192.0.2.7\"",
+           "\"rrname\":\"192.0.2.9\",\"rrtype\":\"PTR\",\"rdata\":\"host.example\"",
+           "\"rrname\":\"a.example\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.7\",\"answers\":[{"
+           "\"rrname\":\"c.example\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.8\"}]",
+           "\"rrname\":\"a.example\",\"queries\":[{\"rrname\":\"q.example\",\"rrtype\":\"A\"}],"
+           "\"rrtype\":\"A\",\"rdata\":\"192.0.2.7\""}) {
+    for (const std::string& type : {"query", "answer"}) ExpectSame(DnsV2(type, members));
+  }
+}
+
 TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
   size_t taken = 0, events = 0;
   const Fields base = DnsEvent(kQueries, kAnswers);
