@@ -29,6 +29,7 @@
 #include "concord/base/ipv4.h"
 #include "concord/base/timestamp.h"
 #include "concord/ingest/adapters.h"
+#include "concord/ingest/fast_probe.h"
 #include "concord/ingest/log_time.h"
 #include "concord/observe/builder_sink.h"
 #include "concord/observe/property_filter.h"
@@ -1141,19 +1142,6 @@ struct EveFields {
   size_t object_count = 0;
 };
 
-// A name AddDomainName keeps as it is: lower-case letters, digits, '.', '-' and '_', with a
-// letter (so not an address), without a trailing dot.
-bool IsPlainName(std::string_view s) {
-  if (s.empty() || s.size() > 253 || s.back() == '.') return false;
-  bool letter = false, other = false;
-  for (char c : s) {
-    const bool lower = c >= 'a' && c <= 'z';
-    letter |= lower;
-    other |= !(lower || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_');
-  }
-  return letter && !other;
-}
-
 // Adds `name` as MapDnsRecord and MapDnsBody add a record's name (AddDomainName), then what
 // AddRdata adds for `data` of type `type`; false when a name or data is not one the fast path
 // can tell the builder would keep as it is.
@@ -1410,11 +1398,7 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
 // Reports to `sink` what MapSuricataEve reports for the event `f` through a probe-mode builder
 // with `filter` (or none).
 void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilter* filter) {
-  using Cursor = BuilderSink::Cursor;
-  using Value = BuilderSink::Value;
-  constexpr Cursor kNone = BuilderSink::kNone;
-  // The simple objects, numbered and deduplicated as the builder does it: the ends (turned
-  // round for a DNS record from the server), then each record's.
+  // The ends (turned round for a DNS record from the server), then each record's objects.
   std::string_view src_ip = f.src_ip, dest_ip = f.dest_ip;
   const uint8_t* src4 = f.src4;
   const uint8_t* dest4 = f.dest4;
@@ -1424,67 +1408,23 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
     std::swap(src4, dest4);
     std::swap(src_port, dest_port);
   }
-  struct Added {  // plain members: the array is not cleared on every event
-    const char* data;
-    size_t size;
-    bool is_address;
-  };
-  Added added[2 + std::size(f.objects)];
-  size_t count = 0;
-  auto add = [&](std::string_view value, bool is_address, const uint8_t* ipv4) {
-    for (size_t i = 0; i < count; ++i) {
-      if (added[i].is_address == is_address &&
-          std::string_view(added[i].data, added[i].size) == value) {
-        return i;
-      }
-    }
-    sink->SimpleObject(is_address ? "ipv4-addr" : "domain-name", value, ipv4);
-    added[count] = Added{value.data(), value.size(), is_address};
-    return count++;
-  };
-  static constexpr std::string_view kKeys[] = {"0", "1"};
-  const std::string_view src_key = kKeys[add(src_ip, true, src4)];
-  const std::string_view dst_key = kKeys[add(dest_ip, true, dest4)];
+  FastObjects objects(sink);
+  const std::string_view src_key = objects.Add("ipv4-addr", src_ip, src4);
+  const std::string_view dst_key = objects.Add("ipv4-addr", dest_ip, dest4);
   for (size_t i = 0; i < f.object_count; ++i) {
     const FastObject& o = f.objects[i];
-    add(o.value(), o.is_address, o.is_address ? o.ipv4 : nullptr);
+    objects.Add(o.is_address ? "ipv4-addr" : "domain-name", o.value(),
+                o.is_address ? o.ipv4 : nullptr);
   }
-  const Cursor c = sink->Object("network-traffic");
-  if (c == kNone) return;
-  observe::PropertyFilter::TypeRule rule;
-  if (filter != nullptr) rule = filter->Rule("network-traffic");
-  auto member = [&](std::string_view key) {
-    return filter != nullptr && !rule.Wants(key) ? kNone : sink->Member(c, key);
-  };
-  auto scalar = [&](std::string_view key, const Value& v) {
-    if (const Cursor m = member(key); m != kNone) sink->Scalar(m, v, false);
-  };
-  auto integer = [&](std::string_view key, int64_t n) {
-    scalar(key, Value{observe::ValueKind::kInt, {}, n, nullptr});
-  };
-  auto time = [&](std::string_view key, Timestamp t) {
-    const Cursor m = member(key);
-    if (m == kNone) return;
-    const int digits = t.nanos % 1000000 == 0 ? 3 : t.nanos % 1000 == 0 ? 6 : 9;
-    char text[kMaxFormattedTimestamp];
-    const std::string_view formatted(text, FormatTimestampInto(t, digits, text));
-    sink->Scalar(m, Value{observe::ValueKind::kString, formatted, 0, nullptr}, false);
-  };
-  // "type" is written whatever the filter says.
-  if (const Cursor m = sink->Member(c, "type"); m != kNone) {
-    sink->Scalar(m, Value{observe::ValueKind::kString, "network-traffic", 0, nullptr}, false);
-  }
-  if (const Cursor m = member("src_ref"); m != kNone) {
-    sink->Reference(m, src_key, BuilderSink::Target{"ipv4-addr", src_ip, true, src4}, false);
-  }
-  if (const Cursor m = member("dst_ref"); m != kNone) {
-    sink->Reference(m, dst_key, BuilderSink::Target{"ipv4-addr", dest_ip, true, dest4}, false);
-  }
+  FastComposite flow(sink, "network-traffic", filter);
+  if (!flow.wanted()) return;
+  flow.Reference("src_ref", src_key, "ipv4-addr", src_ip, src4);
+  flow.Reference("dst_ref", dst_key, "ipv4-addr", dest_ip, dest4);
   char transport_buffer[24], app_buffer[24];
   const std::string_view transport = LowerInto(f.proto, transport_buffer);
   const bool ports = transport == "tcp" || transport == "udp" || transport == "sctp";
-  if (src_port >= 0 && (ports || src_port != 0)) integer("src_port", src_port);
-  if (dest_port >= 0 && (ports || dest_port != 0)) integer("dst_port", dest_port);
+  if (src_port >= 0 && (ports || src_port != 0)) flow.Int("src_port", src_port);
+  if (dest_port >= 0 && (ports || dest_port != 0)) flow.Int("dst_port", dest_port);
   std::string_view protocols[2];
   size_t protocol_count = 0;
   if (!transport.empty()) protocols[protocol_count++] = transport;
@@ -1493,21 +1433,15 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
                              : LowerInto(f.app_proto, app_buffer);
   if (app.empty() && f.type == EveFields::Type::kDns) app = "dns";  // ProtocolOfEventType
   if (!app.empty() && app != transport) protocols[protocol_count++] = app;
-  if (protocol_count > 0) {
-    if (const Cursor m = member("protocols"); m != kNone) {
-      for (size_t i = 0; i < protocol_count; ++i) {
-        sink->Scalar(m, Value{observe::ValueKind::kString, protocols[i], 0, nullptr}, true);
-      }
-    }
-  }
-  time("start", f.has_start ? f.start : f.time);
-  if (f.has_end) time("end", f.end);
+  flow.Strings("protocols", protocols, protocol_count);
+  flow.Time("start", f.has_start ? f.start : f.time);
+  if (f.has_end) flow.Time("end", f.end);
   static constexpr std::string_view kCountKeys[] = {"src_byte_count", "dst_byte_count",
                                                     "src_packets", "dst_packets"};
   for (size_t i = 0; i < 4; ++i) {
-    if (f.counts[i] >= 0) integer(kCountKeys[i], f.counts[i]);
+    if (f.counts[i] >= 0) flow.Int(kCountKeys[i], f.counts[i]);
   }
-  member("extensions");  // opened as the builder opens it, then left empty
+  flow.Member("extensions");  // opened as the builder opens it, then left empty
 }
 
 // The fast path: true when it took the event (in probe mode only).
