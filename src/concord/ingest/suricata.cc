@@ -13,6 +13,7 @@
 //
 // On an error the observation is left partly built; the caller skips the event.
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -1065,22 +1066,26 @@ void WriteAlertExtension(const AlertSummary& alert, ObservationBuilder* b) {
   b->EndObject();
 }
 
-// ---- The probe fast path for flow and DNS events.
+// ---- The probe fast path for flow, DNS, HTTP and TLS events.
 //
-// Three quarters of an EVE log are flow and DNS events, and 98% of a scan's events never leave
-// probe mode (ObservationBuilder::probe() set). For such an event as Suricata writes it,
-// FastEveFields reads the fields straight into locals and ProbeEve reports to the sink what
-// MapSuricataEve would report through the builder: the same SimpleObject, Member, Scalar and
-// Reference calls, in the same order, numbered, deduplicated and filtered as the builder does
-// it, without the builder's bookkeeping of members and objects that probe mode reports and
-// forgets. Anything else returns false before reporting anything, and the general mapping takes
-// the event: another event type, a member the general mapping reads that a plain event of the
-// type does not have (alert, http, tls, direction, xff, icmp_type, ether, netflow, a flow's own
-// ends, grouped DNS records, authorities, ...), a repeated name, a null or a value of another
-// JSON type than Suricata writes, a non-IPv4 or unset address, a name that is not plain
-// lower-case ASCII, more than kMaxFastRecords DNS records, more than kMaxMembers members. DNS
-// records of version 2 (one record per event) and 3 (lists) are both read. EveFastPathTest holds
-// the two together.
+// Nineteen in twenty events of an EVE log are flow, DNS, HTTP and TLS events, and 98% of a
+// scan's events never leave probe mode (ObservationBuilder::probe() set). For such an event as
+// Suricata writes it, FastEveFields reads the fields straight into locals and ProbeEve reports
+// to the sink what MapSuricataEve would report through the builder: the same SimpleObject,
+// Member, Scalar and Reference calls, in the same order, numbered, deduplicated and filtered as
+// the builder does it, without the builder's bookkeeping of members and objects that probe mode
+// reports and forgets. Anything else returns false before reporting anything, and the general
+// mapping takes the event: another event type, a member the general mapping reads that a plain
+// event of the type does not have (alert, a record of another type, direction, xff, icmp_type,
+// ether, netflow, a flow's own ends, grouped DNS records, authorities, an HTTP record's xff or
+// request_headers, ...), a repeated name, a null or a value of another JSON type than Suricata
+// writes, a non-IPv4 or unset address, a name that is not plain lower-case ASCII (DNS names,
+// HTTP host names, SNI, a certificate's CN and SANs that look like host names), a SAN with a
+// ':', a CONNECT request, more than kMaxFastRecords DNS records or SANs, a string of a record
+// longer than kMaxFastString, more than kMaxMembers members. DNS records of version 2 (one record
+// per event) and 3 (lists) are both read. HTTP urls are taken absolute (as given) or
+// '/'-relative (composed from the host name or the server's address and the port, as MapHttp
+// composes them); others add no url, as there. EveFastPathTest holds the two together.
 
 // An integer in [0, max], as a JSON number.
 bool FastInteger(json::Element v, int64_t max, int64_t* out) {
@@ -1114,18 +1119,29 @@ bool FastTime(json::Element v, Timestamp* out) {
 
 constexpr size_t kMaxFastRecords = 16;
 
-// A simple object a DNS record adds: a domain name or an IPv4 address (ipv4 then set). Plain
+// A simple object a record adds: a domain name, an IPv4 address (ipv4 then set) or a url. Plain
 // members, without initialisers: an array of them is not cleared on every event.
 struct FastObject {
+  enum Kind : uint8_t { kDomainName, kIpv4, kUrl };
   const char* data;
   size_t size;
-  bool is_address;
+  Kind kind;
   uint8_t ipv4[4];
   std::string_view value() const { return std::string_view(data, size); }
 };
 
+// A string of a record (not null, not another type), at most kMaxFastString bytes: the values of
+// an event the fast path takes stay far below the builder's max_value_bytes.
+constexpr size_t kMaxFastString = 4096;
+bool FastString(json::Element v, std::string_view* out) {
+  return v.get_string().get(*out) == simdjson::SUCCESS && out->size() <= kMaxFastString;
+}
+
+// Absent as OptionalString tells it: not written.
+bool FastAbsent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
+
 struct EveFields {
-  enum class Type : uint8_t { kNone, kFlow, kDns };
+  enum class Type : uint8_t { kNone, kFlow, kDns, kHttp, kTls };
   Type type = Type::kNone;
   Timestamp time;
   std::string_view src_ip, dest_ip, proto, app_proto;
@@ -1140,6 +1156,21 @@ struct EveFields {
   bool from_server = false;
   FastObject objects[2 * kMaxFastRecords];
   size_t object_count = 0;
+  // http: the record's strings (""/-1 when absent).
+  std::string_view hostname, url, method, protocol, user_agent, referer, content_type, redirect;
+  int64_t status = -1, http_port = -1;
+  // tls: the record's strings; sans (up to kMaxFastRecords) as plain members.
+  std::string_view sni, version, subject, issuer, serial, fingerprint, ja3, ja3s, ja4;
+  bool has_not_before = false, has_not_after = false;
+  Timestamp not_before, not_after;
+  const char* san_data[kMaxFastRecords];
+  size_t san_size[kMaxFastRecords];
+  size_t san_count = 0;
+  char ja3_buffer[128], ja3s_buffer[128], sha1_buffer[128];
+  // Derived at the end: what the extensions and the certificate write.
+  std::string_view request_method, request_version, host_header, sha1, san;
+  bool certificate = false;
+  char method_buffer[32], version_buffer[32];
 };
 
 // Adds `name` as MapDnsRecord and MapDnsBody add a record's name (AddDomainName), then what
@@ -1150,7 +1181,8 @@ bool FastRecordObjects(std::string_view name, std::string_view type, std::string
   if (f->object_count + 2 > std::size(f->objects)) return false;
   if (!name.empty()) {  // AddDomainName("") adds nothing
     if (!IsPlainName(name)) return false;
-    f->objects[f->object_count++] = FastObject{name.data(), name.size(), false, {}};
+    f->objects[f->object_count++] =
+        FastObject{name.data(), name.size(), FastObject::kDomainName, {}};
   }
   if (data.empty()) return true;  // a query: AddRdata adds nothing
   if (type == "A" || type == "AAAA") {
@@ -1158,13 +1190,14 @@ bool FastRecordObjects(std::string_view name, std::string_view type, std::string
     if (!ParseIpv4(data, o.ipv4)) return false;
     o.data = data.data();
     o.size = data.size();
-    o.is_address = true;
+    o.kind = FastObject::kIpv4;
     ++f->object_count;
   } else if (type == "CNAME" || type == "NS" || type == "PTR" || type == "MX") {
     const size_t space = data.rfind(' ');
     const std::string_view target = space == std::string_view::npos ? data : data.substr(space + 1);
     if (!IsPlainName(target)) return false;
-    f->objects[f->object_count++] = FastObject{target.data(), target.size(), false, {}};
+    f->objects[f->object_count++] =
+        FastObject{target.data(), target.size(), FastObject::kDomainName, {}};
   }
   return true;
 }
@@ -1291,6 +1324,247 @@ bool FastFlowRecord(json::Element value, EveFields* f) {
   return true;
 }
 
+// http {...} as MapHttp reads it, for a plain request record: strings, a status and port as
+// JSON numbers; false for anything else (null, another type, a repeated member, the record's own
+// xff or request_headers).
+bool FastHttp(json::Element element, EveFields* f) {
+  json::ObjectView http;
+  if (element.get_object().get(http) != simdjson::SUCCESS) return false;
+  uint32_t seen = 0;
+  size_t members = 0;
+  for (auto [key, value] : http) {
+    if (++members > kMaxMembers) return false;
+    int bit = -1;
+    std::string_view* out = nullptr;
+    bool ok = true;
+    if (Is(key, "hostname")) {
+      bit = 0;
+      out = &f->hostname;
+    } else if (Is(key, "url")) {
+      bit = 1;
+      out = &f->url;
+    } else if (Is(key, "http_method")) {
+      bit = 2;
+      out = &f->method;
+    } else if (Is(key, "protocol")) {
+      bit = 3;
+      out = &f->protocol;
+    } else if (Is(key, "http_user_agent")) {
+      bit = 4;
+      out = &f->user_agent;
+    } else if (Is(key, "http_refer")) {
+      bit = 5;
+      out = &f->referer;
+    } else if (Is(key, "http_content_type")) {
+      bit = 6;
+      out = &f->content_type;
+    } else if (Is(key, "redirect")) {
+      bit = 7;
+      out = &f->redirect;
+    } else if (Is(key, "status")) {
+      bit = 8;
+      ok = FastInteger(value, INT64_MAX, &f->status);
+    } else if (Is(key, "http_port")) {
+      bit = 9;
+      ok = FastInteger(value, 65535, &f->http_port);
+    } else if (Is(key, "xff") || Is(key, "request_headers")) {
+      return false;
+    }
+    if (bit < 0) continue;
+    if (out != nullptr) ok = FastString(value, out);
+    if (!ok || (seen >> bit & 1) != 0) return false;
+    seen |= uint32_t{1} << bit;
+  }
+  return true;
+}
+
+// `n` in decimal after `prefix`, appended to `out`.
+void AppendPort(char prefix, int64_t n, std::string* out) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out->push_back(prefix);
+  out->append(digits, end);
+}
+
+// What MapHttp derives from the record and adds, in its order: the host's domain name, the url
+// (absolute, or composed from the host or server and a '/'-relative path), the redirect. False
+// for what the fast path does not map (CONNECT, a host name that is not plain).
+bool FinishHttp(EveFields* f) {
+  if (EqualsIgnoreAsciiCase(f->method, "CONNECT")) return false;
+  f->request_method = LowerInto(f->method, f->method_buffer);
+  f->request_version = LowerInto(f->protocol, f->version_buffer);
+  Scratch& scratch = GetScratch();
+  scratch.host.assign(f->hostname);
+  if (!f->hostname.empty()) {
+    if (!IsPlainName(f->hostname)) return false;
+    if (f->http_port >= 0) AppendPort(':', f->http_port, &scratch.host);
+    f->objects[f->object_count++] =
+        FastObject{f->hostname.data(), f->hostname.size(), FastObject::kDomainName, {}};
+  }
+  f->host_header = scratch.host;
+  if (IsAbsoluteUrl(f->url)) {
+    f->objects[f->object_count++] = FastObject{f->url.data(), f->url.size(), FastObject::kUrl, {}};
+  } else if (!f->url.empty() && f->url.front() == '/') {
+    std::string& u = scratch.url;
+    u.assign("http://");
+    if (!f->hostname.empty()) {
+      u.append(f->hostname);
+      if (f->http_port >= 0 && f->http_port != 80) AppendPort(':', f->http_port, &u);
+    } else {  // AppendAuthority: the server's address (IPv4, as given) and port
+      u.append(f->dest_ip);
+      if (f->dest_port >= 0 && f->dest_port != 80) AppendPort(':', f->dest_port, &u);
+    }
+    u.append(f->url);
+    f->objects[f->object_count++] = FastObject{u.data(), u.size(), FastObject::kUrl, {}};
+  }
+  if (IsAbsoluteUrl(f->redirect)) {
+    f->objects[f->object_count++] =
+        FastObject{f->redirect.data(), f->redirect.size(), FastObject::kUrl, {}};
+  }
+  return true;
+}
+
+// A JA3/JA3S member as ReadJa3 reads it: {"hash": "..."} or the hash alone; false for anything
+// else (null, a repeated or non-string hash).
+bool FastJa3(json::Element v, char (&buffer)[128], std::string_view* out) {
+  std::string_view hash;
+  if (v.get_string().get(hash) != simdjson::SUCCESS) {
+    json::ObjectView o;
+    if (v.get_object().get(o) != simdjson::SUCCESS) return false;
+    bool seen = false;
+    size_t members = 0;
+    for (auto [key, value] : o) {
+      if (++members > kMaxMembers) return false;
+      if (!Is(key, "hash")) continue;
+      if (seen || !FastString(value, &hash)) return false;
+      seen = true;
+    }
+  }
+  *out = LowerHexInto(hash, 32, buffer, /*skip_separators=*/true);
+  return true;
+}
+
+// tls.subjectaltname: a string or a list of strings (no nulls), at most kMaxFastRecords.
+bool FastSans(json::Element v, EveFields* f) {
+  std::string_view s;
+  json::ArrayView list;
+  if (v.get_string().get(s) != simdjson::SUCCESS) {
+    if (v.get_array().get(list) != simdjson::SUCCESS) return false;
+    for (json::Element e : list) {
+      if (f->san_count == kMaxFastRecords || !FastString(e, &s)) return false;
+      f->san_data[f->san_count] = s.data();
+      f->san_size[f->san_count++] = s.size();
+    }
+    return true;
+  }
+  if (s.size() > kMaxFastString) return false;
+  f->san_data[0] = s.data();
+  f->san_size[0] = s.size();
+  f->san_count = 1;
+  return true;
+}
+
+// tls {...} as MapTls reads it; false for anything else (null, another type, a repeated member).
+bool FastTls(json::Element element, EveFields* f) {
+  json::ObjectView tls;
+  if (element.get_object().get(tls) != simdjson::SUCCESS) return false;
+  uint32_t seen = 0;
+  size_t members = 0;
+  for (auto [key, value] : tls) {
+    if (++members > kMaxMembers) return false;
+    int bit = -1;
+    std::string_view* out = nullptr;
+    bool ok = true;
+    if (Is(key, "sni")) {
+      bit = 0;
+      out = &f->sni;
+    } else if (Is(key, "version")) {
+      bit = 1;
+      out = &f->version;
+    } else if (Is(key, "subject")) {
+      bit = 2;
+      out = &f->subject;
+    } else if (Is(key, "issuerdn")) {
+      bit = 3;
+      out = &f->issuer;
+    } else if (Is(key, "serial")) {
+      bit = 4;
+      out = &f->serial;
+    } else if (Is(key, "fingerprint")) {
+      bit = 5;
+      out = &f->fingerprint;
+    } else if (Is(key, "ja4")) {
+      bit = 6;
+      out = &f->ja4;
+    } else if (Is(key, "notbefore")) {
+      bit = 7;
+      ok = f->has_not_before = FastTime(value, &f->not_before);
+    } else if (Is(key, "notafter")) {
+      bit = 8;
+      ok = f->has_not_after = FastTime(value, &f->not_after);
+    } else if (Is(key, "subjectaltname")) {
+      bit = 9;
+      ok = (seen >> bit & 1) == 0 && FastSans(value, f);
+    } else if (Is(key, "ja3")) {
+      bit = 10;
+      ok = FastJa3(value, f->ja3_buffer, &f->ja3);
+    } else if (Is(key, "ja3s")) {
+      bit = 11;
+      ok = FastJa3(value, f->ja3s_buffer, &f->ja3s);
+    }
+    if (bit < 0) continue;
+    if (out != nullptr) ok = FastString(value, out);
+    if (!ok || (seen >> bit & 1) != 0) return false;
+    seen |= uint32_t{1} << bit;
+  }
+  return true;
+}
+
+// What MapTls adds, in its order: the SNI's domain name, the certificate's CN when it looks
+// like a host name, each SAN (an IPv4 address, or a host name); the SAN text and the SHA-1 the
+// certificate writes. False for names the fast path does not map (not plain, IPv6).
+bool FinishTls(EveFields* f) {
+  if (!f->sni.empty()) {
+    if (!IsPlainName(f->sni)) return false;
+    f->objects[f->object_count++] =
+        FastObject{f->sni.data(), f->sni.size(), FastObject::kDomainName, {}};
+  }
+  const std::string_view cn = CommonName(f->subject);
+  if (LooksLikeHostName(cn)) {
+    if (!IsPlainName(cn)) return false;
+    f->objects[f->object_count++] = FastObject{cn.data(), cn.size(), FastObject::kDomainName, {}};
+  }
+  std::string& san = GetScratch().san;
+  san.clear();
+  for (size_t i = 0; i < f->san_count; ++i) {
+    const std::string_view name(f->san_data[i], f->san_size[i]);
+    if (name.empty()) continue;
+    if (name.find(':') != std::string_view::npos) return false;  // perhaps an IPv6 address
+    if (!san.empty()) san.append(", ");
+    FastObject& o = f->objects[f->object_count];
+    if (ParseIpv4(name, o.ipv4)) {
+      o.data = name.data();
+      o.size = name.size();
+      o.kind = FastObject::kIpv4;
+      ++f->object_count;
+      san.append("IP:");
+    } else {
+      san.append("DNS:");
+      if (LooksLikeHostName(name)) {
+        if (!IsPlainName(name)) return false;
+        o = FastObject{name.data(), name.size(), FastObject::kDomainName, {}};
+        ++f->object_count;
+      }
+    }
+    san.append(name);
+  }
+  f->san = san;
+  f->sha1 = LowerHexInto(f->fingerprint, 40, f->sha1_buffer, /*skip_separators=*/true);
+  f->certificate =
+      !(f->subject.empty() && f->issuer.empty() && f->serial.empty() && f->sha1.empty());
+  return true;
+}
+
 // Reads a plain flow or DNS event into `f`; false for anything else (see above).
 bool FastEveFields(json::ObjectView event, EveFields* f) {
   uint32_t seen = 0;
@@ -1306,7 +1580,8 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
           bit = 0;
           ok = has_time = FastTime(value, &f->time);
         } else if (Is(key, "tls")) {
-          return false;
+          bit = 11;
+          ok = FastTls(value, f);
         }
         break;
       case 'e':
@@ -1314,9 +1589,11 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
           std::string_view type;
           bit = 1;
           ok = value.get_string().get(type) == simdjson::SUCCESS;
-          f->type = Is(type, "flow")  ? EveFields::Type::kFlow
-                    : Is(type, "dns") ? EveFields::Type::kDns
-                                      : EveFields::Type::kNone;
+          f->type = Is(type, "flow")   ? EveFields::Type::kFlow
+                    : Is(type, "dns")  ? EveFields::Type::kDns
+                    : Is(type, "http") ? EveFields::Type::kHttp
+                    : Is(type, "tls")  ? EveFields::Type::kTls
+                                       : EveFields::Type::kNone;
           ok = ok && f->type != EveFields::Type::kNone;
         } else if (Is(key, "email") || Is(key, "ether")) {
           return false;
@@ -1374,10 +1651,12 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
       case 'n':
       case 'q':
       case 'x':
-        // http, icmp_type, icmp_code, netflow, quic, xff: read by the general mapping.
-        if (Is(key, "http") || Is(key, "icmp_type") || Is(key, "icmp_code") || Is(key, "netflow") ||
-            Is(key, "quic") || Is(key, "xff")) {
-          return false;
+        if (Is(key, "http")) {
+          bit = 10;
+          ok = FastHttp(value, f);
+        } else if (Is(key, "icmp_type") || Is(key, "icmp_code") || Is(key, "netflow") ||
+                   Is(key, "quic") || Is(key, "xff")) {
+          return false;  // read by the general mapping
         }
         break;
       default:
@@ -1389,10 +1668,31 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
       seen |= uint32_t{1} << bit;
     }
   }
-  // A flow event has no DNS record, a DNS event no flow record; both ends IPv4 addresses.
-  const bool flow = (seen >> 8 & 1) != 0, dns = (seen >> 9 & 1) != 0;
-  if (!has_time || (f->type == EveFields::Type::kFlow ? dns : flow || !dns)) return false;
-  return ParseIpv4(f->src_ip, f->src4) && ParseIpv4(f->dest_ip, f->dest4);
+  // A flow event may have a flow record, another event only its own record; both ends IPv4
+  // addresses.
+  const uint32_t records = seen >> 8 & 15;  // flow, dns, http, tls
+  uint32_t expected = 0;
+  switch (f->type) {
+    case EveFields::Type::kFlow:
+      expected = records & 1;
+      break;
+    case EveFields::Type::kDns:
+      expected = 2;
+      break;
+    case EveFields::Type::kHttp:
+      expected = 4;
+      break;
+    case EveFields::Type::kTls:
+      expected = 8;
+      break;
+    default:
+      return false;
+  }
+  if (!has_time || records != expected) return false;
+  if (!ParseIpv4(f->src_ip, f->src4) || !ParseIpv4(f->dest_ip, f->dest4)) return false;
+  if (f->type == EveFields::Type::kHttp) return FinishHttp(f);
+  if (f->type == EveFields::Type::kTls) return FinishTls(f);
+  return true;
 }
 
 // Reports to `sink` what MapSuricataEve reports for the event `f` through a probe-mode builder
@@ -1412,9 +1712,32 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
   const std::string_view src_key = objects.Add("ipv4-addr", src_ip, src4);
   const std::string_view dst_key = objects.Add("ipv4-addr", dest_ip, dest4);
   for (size_t i = 0; i < f.object_count; ++i) {
+    static constexpr std::string_view kTypes[] = {"domain-name", "ipv4-addr", "url"};
     const FastObject& o = f.objects[i];
-    objects.Add(o.is_address ? "ipv4-addr" : "domain-name", o.value(),
-                o.is_address ? o.ipv4 : nullptr);
+    objects.Add(kTypes[o.kind], o.value(), o.kind == FastObject::kIpv4 ? o.ipv4 : nullptr);
+  }
+  using Cursor = BuilderSink::Cursor;
+  constexpr Cursor kNone = BuilderSink::kNone;
+  // A member of a nested object (not filtered), as OptionalString writes it.
+  auto nested = [sink](Cursor at, std::string_view key, std::string_view value) {
+    if (FastAbsent(value)) return;
+    if (const Cursor m = sink->Member(at, key); m != kNone) {
+      sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kString, value, 0, nullptr}, false);
+    }
+  };
+  if (f.type == EveFields::Type::kTls && f.certificate) {  // MapTls's x509-certificate
+    FastComposite cert(sink, "x509-certificate", filter);
+    if (cert.wanted()) {
+      if (!FastAbsent(f.serial)) cert.String("serial_number", f.serial);
+      if (!FastAbsent(f.subject)) cert.String("subject", f.subject);
+      if (!FastAbsent(f.issuer)) cert.String("issuer", f.issuer);
+      if (f.has_not_before) cert.Time("validity_not_before", f.not_before);
+      if (f.has_not_after) cert.Time("validity_not_after", f.not_after);
+      if (const Cursor h = cert.Member("hashes"); h != kNone) nested(h, "SHA-1", f.sha1);
+      if (const Cursor x = cert.Member("x509_v3_extensions"); x != kNone) {
+        nested(x, "subject_alternative_name", f.san);
+      }
+    }
   }
   FastComposite flow(sink, "network-traffic", filter);
   if (!flow.wanted()) return;
@@ -1431,7 +1754,10 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
   std::string_view app = (f.app_proto == "failed" || f.app_proto == "unknown")
                              ? std::string_view()
                              : LowerInto(f.app_proto, app_buffer);
-  if (app.empty() && f.type == EveFields::Type::kDns) app = "dns";  // ProtocolOfEventType
+  if (app.empty()) {  // ProtocolOfEventType
+    static constexpr std::string_view kApps[] = {"", "", "dns", "http", "tls"};
+    app = kApps[static_cast<int>(f.type)];
+  }
   if (!app.empty() && app != transport) protocols[protocol_count++] = app;
   flow.Strings("protocols", protocols, protocol_count);
   flow.Time("start", f.has_start ? f.start : f.time);
@@ -1441,7 +1767,34 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
   for (size_t i = 0; i < 4; ++i) {
     if (f.counts[i] >= 0) flow.Int(kCountKeys[i], f.counts[i]);
   }
-  flow.Member("extensions");  // opened as the builder opens it, then left empty
+  const Cursor extensions = flow.Member("extensions");  // opened as the builder opens it
+  if (extensions == kNone) return;
+  if (f.type == EveFields::Type::kHttp) {  // WriteHttpExtension
+    const Cursor h = sink->Member(extensions, "http-request-ext");
+    if (h == kNone) return;
+    nested(h, "request_method", f.request_method);
+    nested(h, "request_value", f.url);
+    nested(h, "request_version", f.request_version);
+    if (const Cursor headers = sink->Member(h, "request_header"); headers != kNone) {
+      nested(headers, "Host", f.host_header);
+      nested(headers, "User-Agent", f.user_agent);
+      nested(headers, "Referer", f.referer);  // X-Forwarded-For: none (else not taken)
+    }
+    if (f.status >= 0) {
+      if (const Cursor m = sink->Member(h, "x_status_code"); m != kNone) {
+        sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kInt, {}, f.status, nullptr}, false);
+      }
+    }
+    nested(h, "x_response_content_type", f.content_type);
+  } else if (f.type == EveFields::Type::kTls) {  // WriteTlsExtension
+    const Cursor t = sink->Member(extensions, "x-tls-ext");
+    if (t == kNone) return;
+    nested(t, "server_name", f.sni);
+    nested(t, "version", f.version);
+    nested(t, "ja3", f.ja3);
+    nested(t, "ja3s", f.ja3s);
+    nested(t, "ja4", f.ja4);
+  }
 }
 
 // The fast path: true when it took the event (in probe mode only).

@@ -26,16 +26,37 @@ bool ExpectSame(const std::string& line) {
   filter.Allow("network-traffic", "dst_ref");
   filter.Allow("network-traffic", "end");
   filter.Allow("network-traffic", "protocols");
+  filter.Allow("network-traffic", "extensions");
+  filter.Allow("x509-certificate", "hashes");
+  filter.Allow("x509-certificate", "subject");
+  filter.Allow("x509-certificate", "validity_not_after");
   filter.AllowOnAnyType("value");
-  const std::set<std::string> plan = {"ipv4-addr",
-                                      "ipv4-addr.value",
-                                      "domain-name",
-                                      "domain-name.value",
-                                      "network-traffic",
-                                      "network-traffic.dst_port",
-                                      "network-traffic.dst_ref",
-                                      "network-traffic.end",
-                                      "network-traffic.protocols"};
+  const std::set<std::string> plan = {
+      "ipv4-addr",
+      "ipv4-addr.value",
+      "domain-name",
+      "domain-name.value",
+      "url",
+      "url.value",
+      "network-traffic",
+      "network-traffic.dst_port",
+      "network-traffic.dst_ref",
+      "network-traffic.end",
+      "network-traffic.protocols",
+      "network-traffic.extensions",
+      "network-traffic.extensions.http-request-ext",
+      "network-traffic.extensions.http-request-ext.request_method",
+      "network-traffic.extensions.http-request-ext.request_header",
+      "network-traffic.extensions.http-request-ext.request_header.User-Agent",
+      "network-traffic.extensions.http-request-ext.x_status_code",
+      "network-traffic.extensions.x-tls-ext",
+      "network-traffic.extensions.x-tls-ext.ja3",
+      "network-traffic.extensions.x-tls-ext.server_name",
+      "x509-certificate",
+      "x509-certificate.subject",
+      "x509-certificate.hashes",
+      "x509-certificate.hashes.SHA-1",
+      "x509-certificate.validity_not_after"};
   return fast_path_testing::ExpectSame(context, line, filter, plan);
 }
 
@@ -348,6 +369,309 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
   events += 2;
   // Both shapes occur (most mutations here are of records the fast path leaves alone).
   EXPECT_GT(taken, events / 8);
+  EXPECT_LT(taken, events);
+}
+
+// Each member of `base` removed, given each of Values() and of `more`, and repeated; `wrap`
+// makes the event line. Returns how many the fast path took; counts the events in `events`.
+template <typename Wrap>
+size_t MutateEach(const Fields& base, const std::vector<std::string>& more, Wrap wrap,
+                  size_t* events) {
+  size_t taken = 0;
+  for (size_t i = 0; i < base.size(); ++i) {
+    auto removed = base;
+    removed.erase(removed.begin() + i);
+    taken += ExpectSame(wrap(removed));
+    ++*events;
+    std::vector<std::string> values = Values();
+    values.insert(values.end(), more.begin(), more.end());
+    for (const std::string& value : values) {
+      auto changed = base;
+      changed[i].second = value;
+      taken += ExpectSame(wrap(changed));
+      ++*events;
+    }
+    auto repeated = base;
+    repeated.push_back(base[i]);
+    taken += ExpectSame(wrap(repeated));
+    ++*events;
+  }
+  return taken;
+}
+
+// An HTTP request as Suricata 7 writes it; "http" as its own list, to mutate it too.
+Fields HttpRecord() {
+  return {{"hostname", "\"mail.voaqwnea.co.uk\""},
+          {"url", "\"/shop/173f49fd?q=1\""},
+          {"http_user_agent", "\"curl/7.88.1\""},
+          {"http_content_type", "\"text/html\""},
+          {"http_refer", "\"http://www.example.com/start\""},
+          {"http_method", "\"GET\""},
+          {"protocol", "\"HTTP/1.1\""},
+          {"status", "200"},
+          {"length", "76661"}};
+}
+Fields HttpEvent(const Fields& record = HttpRecord()) {
+  return {{"timestamp", "\"2020-01-01T00:00:00.012717+0000\""},
+          {"flow_id", "574782621876235"},
+          {"in_iface", "\"eth0\""},
+          {"event_type", "\"http\""},
+          {"src_ip", "\"10.1.212.57\""},
+          {"src_port", "50751"},
+          {"dest_ip", "\"71.2.158.240\""},
+          {"dest_port", "80"},
+          {"proto", "\"TCP\""},
+          {"tx_id", "0"},
+          {"http", Object(record)}};
+}
+
+// The odd values of an HTTP record's members: host names, URLs, methods, ports.
+const std::vector<std::string>& HttpValues() {
+  static const std::vector<std::string> values = {
+      "\"WWW.Example.COM\"",
+      "\"www.example.com:8080\"",
+      "\"www.example.com.\"",
+      "\"[2001:db8::1]:8080\"",
+      "\"2001:db8::1\"",
+      "\"192.0.2.1\"",
+      "\"192.0.2.1:8080\"",
+      "\"-\"",
+      "\"(empty)\"",
+      "\"a b\"",
+      "\"http://proxy.example/x?y=1\"",
+      "\"HTTPS://Proxy.Example/\"",
+      "\"ftp://files.example/a\"",
+      "\"/\"",
+      "\"/a/b?c=d\"",
+      "\"relative/path\"",
+      "\"*\"",
+      "\"mail.voaqwnea.co.uk\"",
+      "\"CONNECT\"",
+      "\"connect\"",
+      "\"POST\"",
+      "\"http/2\"",
+      "\"HTTP/1.1 with a very long version text beyond 32\"",
+      "80",
+      "8080",
+      "\"8080\"",
+      "404",
+      "-5"};
+  return values;
+}
+
+TEST(EveFastPathTest, TakesHttpEventsAsSuricataWritesThem) {
+  EXPECT_TRUE(ExpectSame(Object(HttpEvent())));
+  // No host name (the url from the server's address and port), a port, absolute and odd urls,
+  // a redirect, another application protocol.
+  auto record = HttpRecord();
+  record.erase(record.begin());
+  EXPECT_TRUE(ExpectSame(Object(HttpEvent(record))));
+  auto other_port = HttpEvent(record);
+  other_port[7].second = "8080";
+  EXPECT_TRUE(ExpectSame(Object(other_port)));
+  for (auto [name, value] : Fields{{"http_port", "8080"},
+                                   {"http_port", "80"},
+                                   {"url", "\"http://proxy.example/x\""},
+                                   {"url", "\"\""},
+                                   {"url", "\"index.html\""},
+                                   {"redirect", "\"https://www.example.com/next\""},
+                                   {"redirect", "\"/next\""},
+                                   {"http_method", "\"post\""},
+                                   {"http_refer", "\"-\""}}) {
+    auto changed = HttpRecord();
+    changed.emplace_back(name, value);
+    if (name != "http_port" && name != "redirect") {
+      for (auto& field : changed) {
+        if (field.first == name) field.second = value;
+      }
+      changed.pop_back();
+    }
+    EXPECT_TRUE(ExpectSame(Object(HttpEvent(changed)))) << name << " " << value;
+  }
+  auto app = HttpEvent();
+  app.emplace_back("app_proto", "\"http2\"");
+  EXPECT_TRUE(ExpectSame(Object(app)));
+  // The url that the host and path make is also the redirect, an absolute url both.
+  auto same = HttpRecord();
+  same.emplace_back("redirect", "\"http://mail.voaqwnea.co.uk/shop/173f49fd?q=1\"");
+  EXPECT_TRUE(ExpectSame(Object(HttpEvent(same))));
+}
+
+TEST(EveFastPathTest, EveryHttpMutationMapsAlike) {
+  size_t taken = 0, events = 0;
+  taken += MutateEach(
+      HttpEvent(), {}, [](const Fields& f) { return Object(f); }, &events);
+  taken += MutateEach(
+      HttpRecord(), HttpValues(), [](const Fields& f) { return Object(HttpEvent(f)); }, &events);
+  // Members the fast path leaves to the general mapping, and ones it reads besides.
+  for (auto [name, value] :
+       Fields{{"xff", "\"203.0.113.7, 10.0.0.1\""},
+              {"request_headers", "[{\"name\":\"X-Forwarded-For\",\"value\":\"203.0.113.9\"}]"},
+              {"request_headers", "[]"},
+              {"response_headers", "[]"},
+              {"http_port", "8080"},
+              {"redirect", "\"http://other.example/\""},
+              {"redirect", "\"HTTP://mail.voaqwnea.co.uk/shop/173f49fd?q=1\""}}) {
+    auto record = HttpRecord();
+    record.emplace_back(name, value);
+    taken += ExpectSame(Object(HttpEvent(record)));
+    ++events;
+  }
+  for (auto [name, value] : Fields{{"xff", "\"203.0.113.7\""},
+                                   {"direction", "\"to_client\""},
+                                   {"flow", Object(FlowRecord())},
+                                   {"tls", "{\"sni\":\"www.example.com\"}"},
+                                   {"dns", "{\"version\":3,\"type\":\"response\"}"},
+                                   {"files", "[]"},
+                                   {"app_proto", "\"failed\""},
+                                   {"dest_ip", "\"2001:db8::1\""}}) {
+    auto extra = HttpEvent();
+    extra.emplace_back(name, value);
+    taken += ExpectSame(Object(extra));
+    ++events;
+  }
+  // CONNECT, without a host name, on other ports.
+  for (const char* url : {"\"www.example.com:443\"", "\"/x\"", "\"\""}) {
+    for (const char* port : {"80", "443", "0"}) {
+      auto record = HttpRecord();
+      record[0] = {"hostname", "\"\""};
+      record[1] = {"url", url};
+      record[5] = {"http_method", "\"CONNECT\""};
+      auto event = HttpEvent(record);
+      event[7].second = port;
+      taken += ExpectSame(Object(event));
+      record.erase(record.begin());
+      record[4] = {"http_method", "\"GET\""};
+      event = HttpEvent(record);
+      event[7].second = port;
+      taken += ExpectSame(Object(event));
+      events += 2;
+    }
+  }
+  EXPECT_GT(taken, events / 4);
+  EXPECT_LT(taken, events);
+}
+
+// A TLS record as Suricata 7 writes it.
+Fields TlsRecord() {
+  return {{"subject", "\"C=US, CN=news.khnzozysvw.com\""},
+          {"issuerdn", "\"C=US, O=Let's Encrypt, CN=R3\""},
+          {"serial", "\"04:36D1E9\""},
+          {"fingerprint", "\"17:7a:68:a6:de:ec:fe:9a:df:44:24:2f:60:61:bb:2c:c5:4a:57:e7\""},
+          {"sni", "\"news.khnzozysvw.com\""},
+          {"version", "\"TLS 1.3\""},
+          {"notbefore", "\"2019-12-01T00:00:00\""},
+          {"notafter", "\"2020-03-01T00:00:00.5\""},
+          {"subjectaltname", "[\"news.khnzozysvw.com\",\"www.khnzozysvw.com\",\"10.9.8.7\"]"},
+          {"ja3", "{\"hash\":\"547422cc486007650f9e2606e3d77e6e\",\"string\":\"771,4865-4866\"}"},
+          {"ja3s", "{\"hash\":\"064202507aee6473d0b0ba3a3b83a1a4\",\"string\":\"771,4865\"}"},
+          {"ja4", "\"t13d1516h2_8daaf6152771_b0da82dd1658\""}};
+}
+Fields TlsEvent(const Fields& record = TlsRecord()) {
+  return {{"timestamp", "\"2020-01-01T00:00:00.022298+0000\""},
+          {"flow_id", "46385655185427"},
+          {"in_iface", "\"eth0\""},
+          {"event_type", "\"tls\""},
+          {"src_ip", "\"10.2.241.141\""},
+          {"src_port", "49882"},
+          {"dest_ip", "\"66.108.205.187\""},
+          {"dest_port", "443"},
+          {"proto", "\"TCP\""},
+          {"tls", Object(record)}};
+}
+
+// The odd values of a TLS record's members: names, subjects, SANs, fingerprints, JA3.
+const std::vector<std::string>& TlsValues() {
+  static const std::vector<std::string> values = {
+      "\"News.Example.COM\"",
+      "\"news.example.com.\"",
+      "\"*.example.com\"",
+      "\"10.1.2.3\"",
+      "\"2001:db8::1\"",
+      "\"-\"",
+      "\"x\"",
+      "\"CN=Upper.Example.COM\"",
+      "\"CN=*.example.com\"",
+      "\"O=Example, CN=a.example.com, CN=b.example.com\"",
+      "\"CN=10.1.2.3\"",
+      "\"C=US, O=Example\"",
+      "\"cn=low.example.com\"",
+      "[\"a.example.com\",\"A.Example.com\"]",
+      "[\"a.example.com\",\"10.1.2.3\",\"*.w.example\",\"\",\"plain\"]",
+      "[\"2001:db8::1\"]",
+      "[\"a.example.com\",null]",
+      "[\"news.khnzozysvw.com\",\"news.khnzozysvw.com\"]",
+      "[7]",
+      "[[]]",
+      "\"177A68A6DEECFE9ADF44242F6061BB2CC54A57E7\"",
+      "\"177a68a6deecfe9adf44242f6061bb2cc54a57e\"",
+      "\"17 7a 68 a6 de ec fe 9a df 44 24 2f 60 61 bb 2c c5 4a 57 e7\"",
+      "\"177a68a6deecfe9adf44242f6061bb2cc54a57eg\"",
+      "\"547422CC486007650F9E2606E3D77E6E\"",
+      "{\"hash\":\"547422CC486007650F9E2606E3D77E6E\"}",
+      "{\"hash\":7}",
+      "{\"hash\":null}",
+      "{\"string\":\"771\"}",
+      "{\"hash\":\"547422cc486007650f9e2606e3d77e6e\",\"hash\":\"x\"}",
+      "\"2019-12-01T00:00:00Z\"",
+      "\"not a time\""};
+  return values;
+}
+
+TEST(EveFastPathTest, TakesTlsEventsAsSuricataWritesThem) {
+  EXPECT_TRUE(ExpectSame(Object(TlsEvent())));
+  // As the bench writes it: no SANs; JA3 hashes alone; without a certificate; SANs as one string.
+  for (auto [name, value] : Fields{{"subjectaltname", "[]"},
+                                   {"subjectaltname", "\"www.khnzozysvw.com\""},
+                                   {"ja3", "\"547422cc486007650f9e2606e3d77e6e\""},
+                                   {"fingerprint", "\"177A68A6DEECFE9ADF44242F6061BB2CC54A57E7\""},
+                                   {"subject", "\"CN=*.khnzozysvw.com\""},
+                                   {"sni", "\"\""}}) {
+    auto changed = TlsRecord();
+    for (auto& field : changed) {
+      if (field.first == name) field.second = value;
+    }
+    EXPECT_TRUE(ExpectSame(Object(TlsEvent(changed)))) << name << " " << value;
+  }
+  EXPECT_TRUE(
+      ExpectSame(Object(TlsEvent({{"sni", "\"www.example.com\""},
+                                  {"version", "\"TLS 1.3\""},
+                                  {"ja3", "{\"hash\":\"547422cc486007650f9e2606e3d77e6e\"}"}}))));
+  EXPECT_TRUE(ExpectSame(Object(TlsEvent({}))));
+}
+
+TEST(EveFastPathTest, EveryTlsMutationMapsAlike) {
+  size_t taken = 0, events = 0;
+  taken += MutateEach(
+      TlsEvent(), {}, [](const Fields& f) { return Object(f); }, &events);
+  taken += MutateEach(
+      TlsRecord(), TlsValues(), [](const Fields& f) { return Object(TlsEvent(f)); }, &events);
+  for (auto [name, value] : Fields{{"direction", "\"to_client\""},
+                                   {"flow", Object(FlowRecord())},
+                                   {"http", "{\"hostname\":\"www.example.com\"}"},
+                                   {"quic", "{\"sni\":\"www.example.com\"}"},
+                                   {"alert", "{\"signature\":\"x\"}"},
+                                   {"app_proto", "\"tls\""},
+                                   {"app_proto", "\"unknown\""}}) {
+    auto extra = TlsEvent();
+    extra.emplace_back(name, value);
+    taken += ExpectSame(Object(extra));
+    ++events;
+  }
+  // Only some of the certificate: each alone.
+  for (const auto& field : TlsRecord()) {
+    taken += ExpectSame(Object(TlsEvent({field})));
+    ++events;
+  }
+  std::string many = "[";
+  for (int i = 0; i < 20; ++i) {
+    many += std::string(i ? "," : "") + "\"h" + std::to_string(i) + ".example.com\"";
+  }
+  auto record = TlsRecord();
+  record[8].second = many + "]";
+  taken += ExpectSame(Object(TlsEvent(record)));
+  ++events;
+  EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
 }
 
