@@ -1,9 +1,9 @@
 // The adapters' probe fast paths (adapters.h) against the general mappings they stand in for:
 // for every event, in probe mode, both must report the same calls to the sink, in the same
 // order, and give the same result; and the fast path must really take the shapes it is for.
-// The events are a conn event as Zeek writes it and mutations of it: each field removed, given
-// each other JSON type or an out-of-range value, repeated, renamed, nested; extra fields; other
-// log types.
+// The events are a conn event and a dns event as Zeek writes them and mutations of them: each
+// field removed, given each other JSON type or an out-of-range value, repeated, renamed, nested;
+// extra fields; other log types; for dns, queries and answers of every kind.
 
 #include <gtest/gtest.h>
 
@@ -175,6 +175,329 @@ TEST(ZeekFastPathTest, EveryMutationMapsAlike) {
   icmp[7].second = "\"icmp\"";
   taken += ExpectSame(conn, Line(icmp));
   ++events;
+  // Both shapes occur: the fast path takes many of these events and leaves many.
+  EXPECT_GT(taken, events / 4);
+  EXPECT_LT(taken, events);
+}
+
+// A dns event compared with three filters and plans: the conn one (which drops "extensions"),
+// one that keeps the names and x-dns-ext's query, and one that keeps "extensions" but whose
+// plan reads nothing in it. Returns whether the fast path took the event.
+bool ExpectSameDns(const LogContext& context, const std::string& line) {
+  const bool took = ExpectSame(context, line);
+  observe::PropertyFilter filter;
+  filter.Allow("network-traffic", "dst_port");
+  filter.Allow("network-traffic", "dst_ref");
+  filter.Allow("network-traffic", "extensions");
+  filter.AllowOnAnyType("value");
+  const std::set<std::string> plan = {"ipv4-addr",
+                                      "ipv4-addr.value",
+                                      "domain-name",
+                                      "domain-name.value",
+                                      "network-traffic",
+                                      "network-traffic.dst_ref",
+                                      "network-traffic.extensions",
+                                      "network-traffic.extensions.x-dns-ext",
+                                      "network-traffic.extensions.x-dns-ext.query"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, plan));
+  const std::set<std::string> outside = {"domain-name", "domain-name.value", "network-traffic",
+                                         "network-traffic.extensions"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, outside));
+  return took;
+}
+
+// A dns event as Zeek 6 writes it (as the bench's generator writes it too).
+std::vector<std::pair<std::string, std::string>> DnsFields() {
+  return {{"_path", "\"dns\""},
+          {"ts", "1577836800.008461"},
+          {"uid", "\"Cb26e97480d8a7db84\""},
+          {"id.orig_h", "\"10.0.18.245\""},
+          {"id.orig_p", "60692"},
+          {"id.resp_h", "\"10.0.0.53\""},
+          {"id.resp_p", "53"},
+          {"proto", "\"udp\""},
+          {"trans_id", "18677"},
+          {"rtt", "0.012"},
+          {"query", "\"files.vvavpa.net\""},
+          {"qclass", "1"},
+          {"qclass_name", "\"C_INTERNET\""},
+          {"qtype", "1"},
+          {"qtype_name", "\"A\""},
+          {"rcode", "0"},
+          {"rcode_name", "\"NOERROR\""},
+          {"AA", "false"},
+          {"TC", "false"},
+          {"RD", "true"},
+          {"RA", "true"},
+          {"Z", "0"},
+          {"answers", "[\"205.96.75.37\"]"},
+          {"TTLs", "[300.0]"},
+          {"rejected", "false"}};
+}
+
+std::vector<std::pair<std::string, std::string>> WithField(
+    std::vector<std::pair<std::string, std::string>> fields, const std::string& name,
+    const std::string& value) {
+  for (auto& field : fields) {
+    if (field.first == name) field.second = value;
+  }
+  return fields;
+}
+
+// As many answers as the fast path takes (16 addresses), and one more.
+std::string MostAnswers() {
+  std::string list;
+  for (int i = 4; i < 20; ++i) {
+    list += (list.empty() ? "[\"1.2.3." : ",\"1.2.3.") + std::to_string(i) + "\"";
+  }
+  return list + "]";
+}
+std::string TooManyAnswers() {
+  const std::string most = MostAnswers();
+  return most.substr(0, most.size() - 1) + ",\"www.example.com\"]";
+}
+
+// Answers lists the fast path takes, and lists it leaves to the general mapping.
+std::vector<std::string> TakenAnswers() {
+  return {
+      "[]",
+      "[\"205.96.75.37\",\"205.96.75.38\",\"8.8.8.8\"]",
+      "[\"205.96.75.37\",\"205.96.75.37\"]",                    // twice: one object
+      "[\"10.0.0.53\",\"10.0.18.245\",\"10.0.0.54\"]",          // the ends: their objects
+      "[\"files.vvavpa.net\"]",                                 // the query: its object
+      "[\"cdn.vvavpa.net\",\"edge.cdn.example\",\"1.2.3.4\"]",  // a CNAME chain
+      "[\"cdn.vvavpa.net\",\"1.2.3.4\",\"cdn.vvavpa.net\",\"1.2.3.4\"]",
+      "[\"localhost\",\"1.2.3.4\"]",  // a name without a '.': not added
+      "[\"_sip._udp.example.com\",\"a-b.example-1.org\"]",
+      "[\"0.0.0.0\",\"255.255.255.255\"]",
+      MostAnswers(),
+      "\"205.96.75.37\"",  // one string: a list of one
+      "\"www.example.com\"",
+  };
+}
+std::vector<std::string> LeftAnswers() {
+  return {
+      "null",
+      "[null]",
+      "[1]",
+      "[[\"1.2.3.4\"]]",
+      "[{}]",
+      "[\"1.2.3.4\",true]",
+      "[\"WWW.Example.COM\"]",
+      "[\"www.example.com.\"]",
+      "[\"2001:db8::1\"]",
+      "[\"::ffff:10.0.0.1\"]",
+      "[\"TXT 12 v=spf1 -all\"]",
+      "[\"TXT 35 this.has.dots\"]",
+      "[\"-\"]",
+      "[\"\"]",
+      "[\"(empty)\"]",
+      "[\"1.2.3.04\"]",
+      "[\"1.2.3\"]",
+      "[\"10.0.0.1.in-addr.arpa\",\"a/b.example\"]",
+      "[\"xn--bcher-kva.example\",\"b\\u00fccher.example\"]",
+      "[\"a b.example\"]",
+      "[\"a@b.example\"]",
+      TooManyAnswers(),
+      "{}",
+      "1",
+      "true",
+  };
+}
+// Queries likewise.
+std::vector<std::string> TakenQueries() {
+  return {
+      "\"wpad\"",
+      "\"-\"",
+      "\"\"",
+      "\"(empty)\"",
+      "\"1.2.3.4.in-addr.arpa\"",
+      "\"_ldap._tcp.dc._msdcs.corp.example\"",
+      "\"205.96.75.37.example\"",
+  };
+}
+std::vector<std::string> LeftQueries() {
+  return {
+      "\"FILES.vvavpa.net\"",
+      "\"files.vvavpa.net.\"",
+      "\".\"",
+      "\"10.0.0.53\"",
+      "\"1.2.3\"",
+      "\"2001:db8::1\"",
+      "\"a b\"",
+      "\"a/b.example\"",
+      "\"b\\u00fccher.example\"",
+      "\"-.\"",
+      "null",
+      "1",
+      "[\"files.vvavpa.net\"]",
+  };
+}
+
+TEST(ZeekFastPathTest, TakesDnsEventsAsZeekWritesThem) {
+  const LogContext dns = ZeekContext("dns");
+  EXPECT_TRUE(ExpectSameDns(dns, Line(DnsFields())));
+  // Under another file's name: "_path" says what it is.
+  EXPECT_TRUE(ExpectSameDns(ZeekContext("conn"), Line(DnsFields())));
+  EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "_path", "\"dns_eth0\""))));
+  // Without "_path", by the file's name.
+  auto fields = DnsFields();
+  fields.erase(fields.begin());
+  EXPECT_TRUE(ExpectSameDns(dns, Line(fields)));
+  EXPECT_FALSE(ExpectSameDns(ZeekContext("conn"), Line(fields)));
+  EXPECT_FALSE(ExpectSameDns(ZeekContext("http"), Line(fields)));
+  // "_path" elsewhere than first.
+  fields.emplace_back("_path", "\"dns\"");
+  EXPECT_TRUE(ExpectSameDns(dns, Line(fields)));
+  for (const std::string& answers : TakenAnswers()) {
+    EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "answers", answers)))) << answers;
+  }
+  for (const std::string& answers : LeftAnswers()) {
+    EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(DnsFields(), "answers", answers)))) << answers;
+  }
+  for (const std::string& query : TakenQueries()) {
+    EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", query)))) << query;
+  }
+  for (const std::string& query : LeftQueries()) {
+    EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", query)))) << query;
+  }
+  // A query of 253 bytes is a name; 254 is not.
+  const std::string label(61, 'a');
+  const std::string name253 =
+      label + "." + label + "." + label + "." + std::string(59, 'b') + ".example";
+  ASSERT_EQ(name253.size(), 253u);
+  EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", "\"" + name253 + "\""))));
+  EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", "\"a" + name253 + "\""))));
+  // Both ends one address; an unset end; both unset, no ports (no flow at all); a name that is
+  // an answer of one event and the query.
+  for (auto [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"id.resp_h", "\"10.0.18.245\""},
+                                                        {"id.resp_h", "\"-\""},
+                                                        {"id.orig_h", "\"\""},
+                                                        {"id.orig_h", "\"(empty)\""},
+                                                        {"proto", "\"TCP\""},
+                                                        {"proto", "\"-\""},
+                                                        {"qtype_name", "\"-\""},
+                                                        {"rcode_name", "\"\""},
+                                                        {"ts", "1577836800"}}) {
+    EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), name, value))))
+        << name << " " << value;
+  }
+  // Two lists of answers, each as long as taken: the first wins in the general mapping.
+  auto twice = DnsFields();
+  twice.emplace_back("answers", MostAnswers());
+  EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(twice, "answers", MostAnswers()))));
+  auto no_flow = DnsFields();
+  std::erase_if(no_flow, [](const auto& f) { return f.first.starts_with("id."); });
+  EXPECT_TRUE(ExpectSameDns(dns, Line(no_flow)));
+  EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(no_flow, "answers", "[\"files.vvavpa.net\"]"))));
+}
+
+TEST(ZeekFastPathTest, EveryDnsMutationMapsAlike) {
+  const LogContext dns = ZeekContext("dns");
+  const std::vector<std::string> values = {"null",
+                                           "\"text\"",
+                                           "\"-\"",
+                                           "\"\"",
+                                           "\"(empty)\"",
+                                           "1.5",
+                                           "-1",
+                                           "70000",
+                                           "1e20",
+                                           "true",
+                                           "[]",
+                                           "[\"10.0.0.9\"]",
+                                           "[\"www.example.com\"]",
+                                           "[300.0,\"10.0.0.9\"]",
+                                           "{}",
+                                           "\"53\"",
+                                           "\"10.9.8.7\"",
+                                           "\"10.0.0.53\"",
+                                           "\"www.example.com\"",
+                                           "\"WWW.example.com\"",
+                                           "\"www.example.com.\"",
+                                           "\"2001:db8::1\"",
+                                           "\"::ffff:10.0.0.1\"",
+                                           "\"00:11:22:33:44:55\"",
+                                           "\"icmp\"",
+                                           "18446744073709551615",
+                                           "9223372036854775807",
+                                           "0"};
+  size_t taken = 0, events = 0;
+  const auto base = DnsFields();
+  for (size_t i = 0; i < base.size(); ++i) {
+    auto removed = base;
+    removed.erase(removed.begin() + i);
+    taken += ExpectSameDns(dns, Line(removed));
+    ++events;
+    for (const std::string& value : values) {
+      auto changed = base;
+      changed[i].second = value;
+      taken += ExpectSameDns(dns, Line(changed));
+      ++events;
+    }
+    auto repeated = base;
+    repeated.push_back(base[i]);
+    taken += ExpectSameDns(dns, Line(repeated));
+    ++events;
+    auto repeated_other = base;
+    repeated_other.emplace_back(base[i].first, "[\"1.1.1.1\",\"one.example\"]");
+    taken += ExpectSameDns(dns, Line(repeated_other));
+    ++events;
+    if (base[i].first.find('.') != std::string::npos) {
+      auto underscored = base;
+      underscored[i].first[underscored[i].first.find('.')] = '_';
+      taken += ExpectSameDns(dns, Line(underscored));
+      ++events;
+    }
+  }
+  // Answers and queries of every kind, in events with one end, both ends alike, no ends.
+  for (const auto& ends : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           base, WithField(base, "id.resp_h", "\"10.0.18.245\""),
+           WithField(base, "id.orig_h", "\"-\""),
+           WithField(WithField(base, "id.orig_h", "\"-\""), "id.resp_h", "\"-\"")}) {
+    for (const auto& list : {TakenAnswers(), LeftAnswers()}) {
+      for (const std::string& answers : list) {
+        taken += ExpectSameDns(dns, Line(WithField(ends, "answers", answers)));
+        ++events;
+      }
+    }
+    for (const auto& list : {TakenQueries(), LeftQueries()}) {
+      for (const std::string& query : list) {
+        taken += ExpectSameDns(dns, Line(WithField(ends, "query", query)));
+        ++events;
+      }
+    }
+  }
+  // Extra fields: unnamed ones that hold addresses or not (alone or in lists), other logs',
+  // "@stream", nested; unnamed lists of every kind.
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"addl", "[\"ns1.example.com\"]"},
+           {"auth", "[\"ns1.example.com\",\"ns2.example.com\"]"},
+           {"original_query", "\"Files.VVAVPA.net\""},
+           {"orig_l2_addr", "\"00:11:22:33:44:55\""},
+           {"note", "\"10.1.2.3, 10.1.2.4\""},
+           {"TTLs2", "[300.0,\"10.1.2.3\"]"},
+           {"TTLs2", "[300.0,\"abc\",null,true,[\"10.1.2.3\"],{\"a\":\"10.1.2.3\"}]"},
+           {"TTLs2", "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]"},
+           {"TTLs2", "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]"},
+           {"TTLs2", "[\"fe80::1%eth0\"]"},
+           {"vlan", "12"},
+           {"service", "\"dns\""},
+           {"host", "\"www.example.com\""},
+           {"duration", "1.0"},
+           {"@stream", "\"dns\""},
+           {"id", "{\"orig_h\":\"10.5.5.5\"}"},
+           {"x", "{\"y\":1}"},
+           {"_path", "\"dns\""},
+           {"_path", "\"conn\""},
+           {"_path", "\"dns_long\""},
+           {"_path", "\"-\""}}) {
+    auto extra = base;
+    extra.emplace_back(name, value);
+    taken += ExpectSameDns(dns, Line(extra));
+    ++events;
+  }
   // Both shapes occur: the fast path takes many of these events and leaves many.
   EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);

@@ -939,12 +939,20 @@ bool HasEndpoints(const Flow& flow) {
 constexpr size_t kMaxProtocols = 8;
 
 // The network-traffic's "protocols": the transport, then each service (lower case, "ssl" as
-// "tls", without repeats and without Zeek's "-"-prefixed failed analyzers), into `views`, whose
-// text is in `text`; returns how many.
-size_t LowerProtocols(const Flow& flow, std::string& text,
-                      std::array<std::string_view, kMaxProtocols>* views) {
+// "tls", without repeats and without Zeek's "-"-prefixed failed analyzers). Calls fn(name) for
+// each, in order, its text in `text`; returns how many. (A callback rather than an array of
+// views: the probe fast paths would read each view back whole right after it was stored in
+// halves, which stalls on store forwarding.)
+template <typename Fn>
+size_t LowerProtocols(const Flow& flow, std::string& text, Fn&& fn) {
   text.clear();
-  std::array<std::pair<size_t, size_t>, kMaxProtocols> spans;
+  // Not std::pair, whose constructor zeroes them all (a memset per event): only the first
+  // `count` are read.
+  struct Span {
+    size_t offset;
+    size_t length;
+  };
+  Span spans[kMaxProtocols];
   size_t count = 0;
   auto add = [&](std::string_view name) {
     name = TrimBlanks(name);
@@ -958,18 +966,18 @@ size_t LowerProtocols(const Flow& flow, std::string& text,
     if (name.size() == 3 && SameBytes(text.data() + at, "ssl", 3)) text.replace(at, 3, "tls");
     const std::string_view added = std::string_view(text).substr(at);
     for (size_t i = 0; i < count; ++i) {
-      if (spans[i].second == added.size() &&
-          SameBytes(text.data() + spans[i].first, added.data(), added.size())) {
+      if (spans[i].length == added.size() &&
+          SameBytes(text.data() + spans[i].offset, added.data(), added.size())) {
         text.resize(at);
         return;
       }
     }
-    spans[count++] = {at, added.size()};
+    spans[count++] = Span{at, added.size()};
   };
   add(flow.transport);
   ForEachPart(flow.services, ",", kMaxProtocols, add);
   for (size_t i = 0; i < count; ++i) {
-    (*views)[i] = std::string_view(text).substr(spans[i].first, spans[i].second);
+    fn(std::string_view(text).substr(spans[i].offset, spans[i].length));
   }
   return count;
 }
@@ -977,7 +985,8 @@ size_t LowerProtocols(const Flow& flow, std::string& text,
 // Writes "protocols" (LowerProtocols).
 void WriteProtocols(const Flow& flow, std::string& text, ObservationBuilder* b) {
   std::array<std::string_view, kMaxProtocols> views;
-  const size_t count = LowerProtocols(flow, text, &views);
+  size_t count = 0;
+  LowerProtocols(flow, text, [&](std::string_view name) { views[count++] = name; });
   b->Strings("protocols", std::span<const std::string_view>(views.data(), count));
 }
 
@@ -1603,24 +1612,29 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 }
 
 // ---------------------------------------------------------------------------------------------
-// The probe fast path for the commonest event of all: a conn event in JSON as Zeek writes it
-// (flat dotted names, numbers as numbers, IPv4 ends), when the scanner maps it in probe mode
-// (ObservationBuilder::probe() set), which 98% of events never leave. The general mapping pays
-// for its generality on every such event: the Record (underscored and nested names, TSV, text
-// for numbers) and the builder's bookkeeping of members, keys and objects that probe mode
-// reports and then forgets. Here the fields are read straight into locals and what the builder
-// would report goes straight to the sink: the same SimpleObject, Member, Scalar and Reference
-// calls, in the same order, numbered, deduplicated and filtered (the builder's PropertyFilter)
-// as the builder does it. The corpus test (ProbeModeReportsWhatBuildingWrites) and
-// ZeekFastPathTest hold the two paths together.
+// The probe fast paths for the commonest events of all: conn and dns events in JSON as Zeek
+// writes them (flat dotted names, numbers as numbers, IPv4 ends, "_path" first), when the scanner
+// maps them in probe mode (ObservationBuilder::probe() set), which 98% of events never leave.
+// The general mapping pays for its generality on every such event: the Record (underscored and
+// nested names, TSV, text for numbers) and the builder's bookkeeping of members, keys and objects
+// that probe mode reports and then forgets. Here the fields are read straight into locals and
+// what the builder would report goes straight to the sink: the same SimpleObject, Member, Scalar
+// and Reference calls, in the same order, numbered, deduplicated and filtered (the builder's
+// PropertyFilter) as the builder does it. The corpus test (ProbeModeReportsWhatBuildingWrites)
+// and ZeekFastPathTest hold the two paths together.
 //
 // Anything else returns false before reporting anything, and the general mapping takes the
-// event: a log type other than conn, "@stream", a nested object or a list, a repeated name, a
-// field known to another log type, a known field of another JSON type than Zeek writes (null and
-// text included), an unset or non-IPv4 address, ICMP, an unnamed text field that might hold an
-// address (the general mapping scans those), more than kMaxFastOthers unnamed text fields.
+// event: another log type, "@stream", a nested object, a repeated name, a field known to another
+// log type, a known field of another JSON type than Zeek writes (null and text included), an
+// unset or non-IPv4 address, ICMP, an unnamed text field that might hold an address (the general
+// mapping scans those); for conn, any list; for dns, a query or answer not proved to be added as
+// it is (see FastName), more than kMaxFastListItems answers or items of an unnamed list.
 
-constexpr size_t kMaxFastOthers = 16;
+// The most answers (and items of one unnamed list, as "TTLs") a dns event may have for the fast
+// path: well under the builder's Limits, which it therefore never reaches.
+constexpr size_t kMaxFastListItems = 16;
+// The longest qtype_name and rcode_name taken (written as they are: bounded for Limits too).
+constexpr size_t kMaxFastText = 256;
 
 // An unsigned integer no greater than `max`, as JSON numbers Zeek writes them.
 bool FastInteger(json::Element v, int64_t max, int64_t* out) {
@@ -1642,43 +1656,136 @@ bool FastInteger(json::Element v, int64_t max, int64_t* out) {
   }
 }
 
+// The per-byte loops of the fast paths look bytes up in tables like this one, and branch only
+// on what is rare in the strings they take (a branch on which kind of byte each is mispredicts:
+// a Zeek uid is 18 random hex digits). Not as comparisons OR-ed together, which GCC makes a
+// range test and a branch per byte; not as an OR over the whole string either, which GCC
+// vectorises with a vector read back whole right after it was stored in halves (a stall on
+// store forwarding): the early exit keeps the loop scalar.
+//
+// The bytes MayHoldAddress looks for: '.', ':' and '%'.
+constexpr std::array<bool, 256> kAddressBytes = [] {
+  std::array<bool, 256> bytes{};
+  bytes['.'] = bytes[':'] = bytes['%'] = true;
+  return bytes;
+}();
+
 // Whether Record::ScanString might add an object for `s`: true for every string it adds one
-// for (a MAC address's shape, or a '.', ':' or '%' somewhere), and for a few more. Without
-// branches per byte: a Zeek uid is 18 hex digits, and a byte-by-byte test mispredicts on it.
+// for (a MAC address's shape, or a '.', ':' or '%' somewhere), and for a few more.
 bool MayHoldAddress(std::string_view s) {
   if (s.size() < 2 || s.size() > 1024) return false;
   if (s.size() == 17 && (s[2] == ':' || s[2] == '-') && s[5] == s[2]) return true;
-  bool separator = false;
-  for (char c : s) separator |= (c == '.') | (c == ':') | (c == '%');
-  return separator;
+  for (char c : s) {
+    if (kAddressBytes[static_cast<unsigned char>(c)]) return true;
+  }
+  return false;
+}
+
+// What AddDomainName does with `s`, when the fast path can tell without doing it.
+enum class FastName : uint8_t {
+  kUnknown,  // not told: the general mapping decides
+  kName,     // a domain-name of `s` exactly, with a '.'
+  kDotless,  // a domain-name of `s` exactly, without a '.'
+};
+
+// The bytes of the names ClassifyName tells: kNameByte for each of [a-z0-9._-], with kLetter
+// for a-z and kDot for '.'.
+constexpr uint8_t kNameByte = 1, kLetter = 2, kDot = 4;
+constexpr std::array<uint8_t, 256> kNameBytes = [] {
+  std::array<uint8_t, 256> bytes{};
+  for (int c = 'a'; c <= 'z'; ++c) bytes[c] = kNameByte | kLetter;
+  for (int c = '0'; c <= '9'; ++c) bytes[c] = kNameByte;
+  bytes['-'] = bytes['_'] = kNameByte;
+  bytes['.'] = kNameByte | kDot;
+  return bytes;
+}();
+
+// Names of [a-z0-9._-] with a letter, without a trailing dot, of 1 to 253 bytes: AddDomainName
+// adds them as they are (nothing to lower-case or strip, no character it rejects, never an
+// address: a dotted quad has no letter, an IPv6 address has a ':'). Anything else is kUnknown.
+FastName ClassifyName(std::string_view s) {
+  if (s.empty() || s.size() > 253 || s.back() == '.') return FastName::kUnknown;
+  uint8_t seen = 0;
+  for (char c : s) {
+    const uint8_t byte = kNameBytes[static_cast<unsigned char>(c)];
+    if (byte == 0) return FastName::kUnknown;
+    seen |= byte;
+  }
+  if ((seen & kLetter) == 0) return FastName::kUnknown;
+  return (seen & kDot) != 0 ? FastName::kName : FastName::kDotless;
+}
+
+// The members of an event after the ones FastProbe has read.
+struct FastMembers {
+  simdjson::dom::object::iterator first, last;
+  simdjson::dom::object::iterator begin() const { return first; }
+  simdjson::dom::object::iterator end() const { return last; }
+};
+
+// What every fast path reads of a connection: the event's time and the id.* fields, as
+// ReadEndpoints reads them, and "proto".
+struct FastEnds {
+  // The time, as its parts: a Timestamp here, stored as its 8- and 4-byte members and read back
+  // as two 8-byte halves (as it is passed) or whole, stalls on store forwarding.
+  int64_t seconds = 0;
+  int64_t nanos = 0;
+  Timestamp time() const { return Timestamp{seconds, static_cast<int32_t>(nanos)}; }
+  std::string_view orig_h, resp_h, proto;
+  uint8_t orig4[4], resp4[4];
+  int64_t orig_p = Record::kAbsent, resp_p = Record::kAbsent;
+};
+
+// Reads a field of FastEnds; false when `value` is not what Zeek writes for it. REQUIRES:
+// `field` is kTs, an id.* field or kProto.
+bool FastEndsField(Field field, json::Element value, double* ts, FastEnds* f) {
+  switch (field) {
+    case Field::kTs:
+      return value.get_double().get(*ts) == simdjson::SUCCESS;
+    case Field::kOrigH:
+      return value.get_string().get(f->orig_h) == simdjson::SUCCESS;
+    case Field::kRespH:
+      return value.get_string().get(f->resp_h) == simdjson::SUCCESS;
+    case Field::kOrigP:
+      return FastInteger(value, 65535, &f->orig_p);
+    case Field::kRespP:
+      return FastInteger(value, 65535, &f->resp_p);
+    case Field::kProto:
+      return value.get_string().get(f->proto) == simdjson::SUCCESS;
+    default:
+      return false;
+  }
+}
+
+// The checks of FastEnds once read: a time, IPv4 ends (an unset end is fine), not ICMP (whose
+// type and code are logged as ports).
+bool FastEndsDone(uint64_t seen, double ts, FastEnds* f) {
+  if ((seen & uint64_t{1} << static_cast<unsigned>(Field::kTs)) == 0) return false;
+  Result<Timestamp> time = TimeFromEpochSeconds(ts);
+  if (!time.ok()) return false;
+  f->seconds = time->seconds;
+  f->nanos = time->nanos;
+  return (Absent(f->orig_h) || ParseIpv4(f->orig_h, f->orig4)) &&
+         (Absent(f->resp_h) || ParseIpv4(f->resp_h, f->resp4)) && !IsIcmp(f->proto);
 }
 
 // A conn event's fields as FastConnFields reads them.
-struct ConnFields {
-  Timestamp time;
-  std::string_view orig_h, resp_h, proto, service;
-  uint8_t orig4[4], resp4[4];
+struct ConnFields : FastEnds {
+  std::string_view service;
   double duration = std::numeric_limits<double>::quiet_NaN();
-  int64_t orig_p = Record::kAbsent, resp_p = Record::kAbsent;
   std::array<int64_t, 4> counts;  // as Flow::counts
 };
 
-// Reads a conn event of the shape above into `f`; false for anything else.
-bool FastConnFields(json::ObjectView event, const LogContext& context, ConnFields* f) {
+// Reads a conn event of the shape above into `f`; false for anything else. `members`: the
+// event's after "_path" when FastProbe has read it (`path_read`), else all of them.
+bool FastConnFields(FastMembers members, bool path_read, ConnFields* f) {
   std::string_view path;
   double ts = 0;
   f->counts.fill(Record::kAbsent);
-  uint64_t seen = 0;  // bit f: Field f read (every field read here is below 64)
+  // Bit f: Field f read (every field read here is below 64).
+  uint64_t seen = path_read ? uint64_t{1} << static_cast<unsigned>(Field::kPath) : 0;
   static_assert(static_cast<unsigned>(Field::kRespPkts) < 64);
-  // The log type first, so that other events go to the general mapping at once: by "_path"
-  // when it comes first (as Zeek writes it), else by the file's name.
-  bool first = true;
-  for (auto [key, value] : event) {
+  for (auto [key, value] : members) {
     const Field field = Classify(key);
-    if (first) {
-      first = false;
-      if (field != Field::kPath && LogTypeOf(context.zeek_path) != LogType::kConn) return false;
-    }
     switch (field) {
       case Field::kOther: {
         std::string_view text;
@@ -1696,29 +1803,19 @@ bool FastConnFields(json::ObjectView event, const LogContext& context, ConnField
         }
         continue;
       }
-      case Field::kTs:
-        if (value.get_double().get(ts) != simdjson::SUCCESS) return false;
-        break;
       case Field::kPath:
         if (value.get_string().get(path) != simdjson::SUCCESS ||
             LogTypeOf(path) != LogType::kConn) {
           return false;
         }
         break;
+      case Field::kTs:
       case Field::kOrigH:
-        if (value.get_string().get(f->orig_h) != simdjson::SUCCESS) return false;
-        break;
       case Field::kRespH:
-        if (value.get_string().get(f->resp_h) != simdjson::SUCCESS) return false;
-        break;
       case Field::kOrigP:
-        if (!FastInteger(value, 65535, &f->orig_p)) return false;
-        break;
       case Field::kRespP:
-        if (!FastInteger(value, 65535, &f->resp_p)) return false;
-        break;
       case Field::kProto:
-        if (value.get_string().get(f->proto) != simdjson::SUCCESS) return false;
+        if (!FastEndsField(field, value, &ts, f)) return false;
         break;
       case Field::kService:
         if (value.get_string().get(f->service) != simdjson::SUCCESS) return false;
@@ -1748,118 +1845,372 @@ bool FastConnFields(json::ObjectView event, const LogContext& context, ConnField
     if ((seen & bit) != 0) return false;  // a repeated name: the first wins there
     seen |= bit;
   }
-  if ((seen & uint64_t{1} << static_cast<unsigned>(Field::kPath)) == 0 &&
-      LogTypeOf(context.zeek_path) != LogType::kConn) {
-    return false;
+  return FastEndsDone(seen, ts, f);
+}
+
+// One answer of a dns event: an IPv4 address (`ipv4` its bytes) or a name of kName.
+// Trivially constructible, so that an array of them costs nothing until filled.
+struct FastAnswer {
+  const char* data;
+  uint32_t size;
+  bool is_ipv4;
+  uint8_t ipv4[4];
+  std::string_view text() const { return std::string_view(data, size); }
+};
+
+// A dns event's fields as FastDnsFields reads them.
+struct DnsFields : FastEnds {
+  std::string_view query, qtype_name, rcode_name;
+  size_t answer_count = 0;
+  FastAnswer answers[kMaxFastListItems];  // the first answer_count; the rest left unset
+};
+
+// Reads one answer as MapDns adds it: an IPv4 address, a name (of kName), or nothing (a name
+// of kDotless, which AddAddress rejects and MapDns does not add for want of a '.'); false for
+// anything else (IPv6, record text, a name to normalise, ...).
+bool FastDnsAnswer(json::Element item, DnsFields* f) {
+  std::string_view s;
+  if (item.get_string().get(s) != simdjson::SUCCESS) return false;
+  FastAnswer& a = f->answers[f->answer_count];
+  a.is_ipv4 = ParseIpv4(s, a.ipv4);
+  if (!a.is_ipv4) {
+    const FastName name = ClassifyName(s);
+    if (name == FastName::kUnknown) return false;
+    if (name == FastName::kDotless) return true;
   }
-  if ((seen & uint64_t{1} << static_cast<unsigned>(Field::kTs)) == 0) return false;
-  Result<Timestamp> time = TimeFromEpochSeconds(ts);
-  if (!time.ok()) return false;
-  f->time = *time;
-  // Both ends IPv4 (an unset end is fine); the ports are not ICMP's type and code.
-  if ((!Absent(f->orig_h) && !ParseIpv4(f->orig_h, f->orig4)) ||
-      (!Absent(f->resp_h) && !ParseIpv4(f->resp_h, f->resp4)) || IsIcmp(f->proto)) {
-    return false;
+  a.data = s.data();
+  a.size = static_cast<uint32_t>(s.size());
+  ++f->answer_count;
+  return true;
+}
+
+// Reads "answers" (a list, or one string as Record::ForEach reads it) into `f`.
+bool FastDnsAnswers(json::Element value, DnsFields* f) {
+  if (value.type() == json::ElementType::STRING) return FastDnsAnswer(value, f);
+  json::ArrayView array;
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  size_t n = 0;
+  for (json::Element item : array) {
+    if (++n > kMaxFastListItems || !FastDnsAnswer(item, f)) return false;
   }
   return true;
+}
+
+// Whether a field no mapping reads by name is one Record::ScanJson finds nothing in: no text
+// that might hold an address, alone or as an item of a list (of at most kMaxFastListItems).
+bool FastUnscanned(json::Element value) {
+  std::string_view text;
+  json::ArrayView array;
+  switch (value.type()) {
+    case json::ElementType::STRING:
+      return value.get_string().get(text) == simdjson::SUCCESS && !MayHoldAddress(text);
+    case json::ElementType::ARRAY:
+      break;
+    case json::ElementType::OBJECT:  // {"id": {...}}: read as dotted names there
+      return false;
+    default:
+      return true;  // numbers, booleans, null: no address
+  }
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  size_t n = 0;
+  for (json::Element item : array) {
+    if (++n > kMaxFastListItems) return false;
+    // Only text items are scanned ("TTLs": [300.0] holds none).
+    if (item.type() == json::ElementType::STRING &&
+        (item.get_string().get(text) != simdjson::SUCCESS || MayHoldAddress(text))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Reads a dns event of the shape above into `f`; false for anything else. `members` and
+// `path_read` as for FastConnFields.
+bool FastDnsFields(FastMembers members, bool path_read, DnsFields* f) {
+  std::string_view path;
+  double ts = 0;
+  uint64_t seen = path_read ? uint64_t{1} << static_cast<unsigned>(Field::kPath) : 0;
+  static_assert(static_cast<unsigned>(Field::kAnswers) < 64);
+  for (auto [key, value] : members) {
+    const Field field = Classify(key);
+    switch (field) {
+      case Field::kOther:
+        if (!FastUnscanned(value)) return false;
+        continue;
+      case Field::kPath:
+        if (value.get_string().get(path) != simdjson::SUCCESS || LogTypeOf(path) != LogType::kDns) {
+          return false;
+        }
+        break;
+      case Field::kTs:
+      case Field::kOrigH:
+      case Field::kRespH:
+      case Field::kOrigP:
+      case Field::kRespP:
+      case Field::kProto:
+        if (!FastEndsField(field, value, &ts, f)) return false;
+        break;
+      case Field::kQuery:
+        // Unset, or a name AddDomainName adds as it is.
+        if (value.get_string().get(f->query) != simdjson::SUCCESS ||
+            (!Absent(f->query) && ClassifyName(f->query) == FastName::kUnknown)) {
+          return false;
+        }
+        break;
+      case Field::kQtypeName:
+        if (value.get_string().get(f->qtype_name) != simdjson::SUCCESS ||
+            f->qtype_name.size() > kMaxFastText) {
+          return false;
+        }
+        break;
+      case Field::kRcodeName:
+        if (value.get_string().get(f->rcode_name) != simdjson::SUCCESS ||
+            f->rcode_name.size() > kMaxFastText) {
+          return false;
+        }
+        break;
+      case Field::kAnswers:
+        // Repeated: refused before reading, which would add to f->answers past its size.
+        if ((seen & uint64_t{1} << static_cast<unsigned>(Field::kAnswers)) != 0 ||
+            !FastDnsAnswers(value, f)) {
+          return false;
+        }
+        break;
+      default:
+        // Another log type's field or "@stream": the general mapping decides what it means.
+        return false;
+    }
+    const uint64_t bit = uint64_t{1} << static_cast<unsigned>(field);
+    if ((seen & bit) != 0) return false;  // a repeated name: the first wins there
+    seen |= bit;
+  }
+  return FastEndsDone(seen, ts, f);
+}
+
+// The keys ProbeEnds gave a connection's ends ("" for an unset end). Packed in one integer: a
+// pair of views copied whole right after they were stored in halves stalls on store forwarding.
+class FastKeys {
+ public:
+  // `src` and `dst`: 0 for an unset end, else 1 + the object's number (0 or 1).
+  FastKeys(unsigned src, unsigned dst) : bits_(src | dst << 2) {}
+  std::string_view src() const { return kText[bits_ & 3]; }
+  std::string_view dst() const { return kText[bits_ >> 2]; }
+
+ private:
+  static constexpr std::string_view kText[] = {"", "0", "1"};
+  unsigned bits_;
+};
+
+// Reports the ends as ReadEndpoints adds them: objects 0 and 1 (one object when both ends are
+// one address).
+FastKeys ProbeEnds(const FastEnds& f, BuilderSink* sink) {
+  unsigned src = 0, dst = 0;
+  if (!Absent(f.orig_h)) {
+    sink->SimpleObject("ipv4-addr", f.orig_h, f.orig4);
+    src = 1;
+  }
+  if (!Absent(f.resp_h)) {
+    if (src != 0 && f.resp_h == f.orig_h) {
+      dst = 1;
+    } else {
+      sink->SimpleObject("ipv4-addr", f.resp_h, f.resp4);
+      dst = src + 1;
+    }
+  }
+  return FastKeys(src, dst);
+}
+
+// Reports a network-traffic's members as the builder reports them in probe mode: each only
+// when the filter wants it ("type" always).
+class FastFlowWriter {
+ public:
+  using Cursor = BuilderSink::Cursor;
+  using Value = BuilderSink::Value;
+  static constexpr Cursor kNone = BuilderSink::kNone;
+
+  // Initialised, not assigned: a TypeRule copied whole from where Rule() wrote it stalls on
+  // store forwarding.
+  FastFlowWriter(BuilderSink* sink, Cursor c, const observe::PropertyFilter* filter)
+      : sink_(sink),
+        c_(c),
+        filter_(filter),
+        rule_(filter != nullptr ? filter->Rule("network-traffic")
+                                : observe::PropertyFilter::TypeRule{}) {}
+
+  bool Wants(std::string_view key) const { return filter_ == nullptr || rule_.Wants(key); }
+  Cursor Member(std::string_view key) { return Wants(key) ? sink_->Member(c_, key) : kNone; }
+  void Scalar(std::string_view key, const Value& v) {
+    if (const Cursor m = Member(key); m != kNone) sink_->Scalar(m, v, false);
+  }
+  void Integer(std::string_view key, int64_t n) {
+    Scalar(key, Value{observe::ValueKind::kInt, {}, n, nullptr});
+  }
+  void Time(std::string_view key, Timestamp t) {
+    const Cursor m = Member(key);
+    if (m == kNone) return;
+    const int digits = t.nanos % 1000000 == 0 ? 3 : t.nanos % 1000 == 0 ? 6 : 9;
+    char text[kMaxFormattedTimestamp];
+    const std::string_view formatted(text, FormatTimestampInto(t, digits, text));
+    sink_->Scalar(m, Value{observe::ValueKind::kString, formatted, 0, nullptr}, false);
+  }
+  BuilderSink* sink() const { return sink_; }
+  Cursor cursor() const { return c_; }
+
+ private:
+  BuilderSink* sink_;
+  Cursor c_;
+  const observe::PropertyFilter* filter_;
+  const observe::PropertyFilter::TypeRule rule_;
+};
+
+// Reports what WriteFlow reports for a connection of `f` (ends reported as `keys`) whose
+// services are `services`: `more(w)` writes the members after "start" (conn's), and
+// `extension(c)` the protocol's extension when "extensions" (`c`) is reported.
+template <typename More, typename Extension>
+void ProbeFlow(const FastEnds& f, FastKeys keys, std::string_view services, BuilderSink* sink,
+               const observe::PropertyFilter* filter, std::string& scratch, More&& more,
+               Extension&& extension) {
+  using Cursor = BuilderSink::Cursor;
+  using Value = BuilderSink::Value;
+  constexpr Cursor kNone = BuilderSink::kNone;
+  if (keys.src().empty() && keys.dst().empty() && f.orig_p < 0 && f.resp_p < 0) return;  // no flow
+  const Cursor c = sink->Object("network-traffic");
+  if (c == kNone) return;
+  FastFlowWriter w(sink, c, filter);
+  // "type" is written whatever the filter says.
+  if (const Cursor m = sink->Member(c, "type"); m != kNone) {
+    sink->Scalar(m, Value{observe::ValueKind::kString, "network-traffic", 0, nullptr}, false);
+  }
+  if (!keys.src().empty()) {
+    if (const Cursor m = w.Member("src_ref"); m != kNone) {
+      sink->Reference(m, keys.src(), BuilderSink::Target{"ipv4-addr", f.orig_h, true, f.orig4},
+                      false);
+    }
+  }
+  if (!keys.dst().empty()) {
+    if (const Cursor m = w.Member("dst_ref"); m != kNone) {
+      sink->Reference(m, keys.dst(), BuilderSink::Target{"ipv4-addr", f.resp_h, true, f.resp4},
+                      false);
+    }
+  }
+  if (f.orig_p >= 0) w.Integer("src_port", f.orig_p);
+  if (f.resp_p >= 0) w.Integer("dst_port", f.resp_p);
+  if (w.Wants("protocols")) {
+    Flow flow;
+    flow.transport = f.proto;
+    flow.services = services;
+    bool first = true;  // the member is reported before its first name, when it has one
+    Cursor m = kNone;
+    LowerProtocols(flow, scratch, [&](std::string_view name) {
+      if (first) {
+        first = false;
+        m = w.Member("protocols");
+      }
+      if (m != kNone) sink->Scalar(m, Value{observe::ValueKind::kString, name, 0, nullptr}, true);
+    });
+  }
+  w.Time("start", f.time());
+  more(w);
+  // Opened as the builder opens it (reported even when it ends up empty).
+  if (const Cursor e = w.Member("extensions"); e != kNone) extension(e);
 }
 
 // Reports to `sink` what MapConn reports through a probe-mode builder with `filter` (or none).
 void ProbeConn(const ConnFields& f, BuilderSink* sink, const observe::PropertyFilter* filter,
                std::string& scratch) {
-  using Cursor = BuilderSink::Cursor;
-  constexpr Cursor kNone = BuilderSink::kNone;
-  // The addresses, objects 0 and 1 (one object when both ends are one address).
-  std::string_view src_key, dst_key;
-  if (!Absent(f.orig_h)) {
-    sink->SimpleObject("ipv4-addr", f.orig_h, f.orig4);
-    src_key = "0";
-  }
-  if (!Absent(f.resp_h)) {
-    if (!src_key.empty() && f.resp_h == f.orig_h) {
-      dst_key = "0";
-    } else {
-      sink->SimpleObject("ipv4-addr", f.resp_h, f.resp4);
-      dst_key = src_key.empty() ? "0" : "1";
-    }
-  }
-  if (src_key.empty() && dst_key.empty() && f.orig_p < 0 && f.resp_p < 0) return;  // no flow
-  const Cursor c = sink->Object("network-traffic");
-  if (c == kNone) return;
-  // The members the builder writes (it asks the filter before anything else). Initialised, not
-  // assigned: a TypeRule copied whole from where Rule() wrote it stalls on store forwarding.
-  const observe::PropertyFilter::TypeRule rule =
-      filter != nullptr ? filter->Rule("network-traffic") : observe::PropertyFilter::TypeRule{};
-  auto member = [&](std::string_view key) {
-    return filter != nullptr && !rule.Wants(key) ? kNone : sink->Member(c, key);
-  };
-  using Value = BuilderSink::Value;
-  auto scalar = [&](std::string_view key, const Value& v) {
-    if (const Cursor m = member(key); m != kNone) sink->Scalar(m, v, false);
-  };
-  auto integer = [&](std::string_view key, int64_t n) {
-    scalar(key, Value{observe::ValueKind::kInt, {}, n, nullptr});
-  };
-  auto time = [&](std::string_view key, Timestamp t) {
-    const Cursor m = member(key);
-    if (m == kNone) return;
-    const int digits = t.nanos % 1000000 == 0 ? 3 : t.nanos % 1000 == 0 ? 6 : 9;
-    char text[kMaxFormattedTimestamp];
-    const std::string_view formatted(text, FormatTimestampInto(t, digits, text));
-    sink->Scalar(m, Value{observe::ValueKind::kString, formatted, 0, nullptr}, false);
-  };
-  // "type" is written whatever the filter says.
-  if (const Cursor m = sink->Member(c, "type"); m != kNone) {
-    sink->Scalar(m, Value{observe::ValueKind::kString, "network-traffic", 0, nullptr}, false);
-  }
-  if (!src_key.empty()) {
-    if (const Cursor m = member("src_ref"); m != kNone) {
-      sink->Reference(m, src_key, BuilderSink::Target{"ipv4-addr", f.orig_h, true, f.orig4}, false);
-    }
-  }
-  if (!dst_key.empty()) {
-    if (const Cursor m = member("dst_ref"); m != kNone) {
-      sink->Reference(m, dst_key, BuilderSink::Target{"ipv4-addr", f.resp_h, true, f.resp4}, false);
-    }
-  }
-  if (f.orig_p >= 0) integer("src_port", f.orig_p);
-  if (f.resp_p >= 0) integer("dst_port", f.resp_p);
-  std::array<std::string_view, kMaxProtocols> protocols;
-  size_t n = 0;
-  if (filter == nullptr || rule.Wants("protocols")) {
-    Flow flow;
-    flow.transport = f.proto;
-    flow.services = f.service;
-    n = LowerProtocols(flow, scratch, &protocols);
-  }
-  if (n > 0) {
-    if (const Cursor m = member("protocols"); m != kNone) {
-      for (size_t i = 0; i < n; ++i) {
-        sink->Scalar(m, Value{observe::ValueKind::kString, protocols[i], 0, nullptr}, true);
-      }
-    }
-  }
-  time("start", f.time);
-  if (f.duration >= 0 && f.duration <= 1e9) time("end", AddSeconds(f.time, f.duration));
-  static constexpr std::string_view kCountKeys[] = {"src_byte_count", "dst_byte_count",
-                                                    "src_packets", "dst_packets"};
-  for (size_t i = 0; i < f.counts.size(); ++i) {
-    if (f.counts[i] >= 0) integer(kCountKeys[i], f.counts[i]);
-  }
-  member("extensions");  // opened as the builder opens it, then left empty
+  ProbeFlow(
+      f, ProbeEnds(f, sink), f.service, sink, filter, scratch,
+      [&f](FastFlowWriter& w) {
+        if (f.duration >= 0 && f.duration <= 1e9) w.Time("end", AddSeconds(f.time(), f.duration));
+        static constexpr std::string_view kCountKeys[] = {"src_byte_count", "dst_byte_count",
+                                                          "src_packets", "dst_packets"};
+        for (size_t i = 0; i < f.counts.size(); ++i) {
+          if (f.counts[i] >= 0) w.Integer(kCountKeys[i], f.counts[i]);
+        }
+      },
+      [](BuilderSink::Cursor) {});  // left empty
 }
 
-// The fast path: true when it took the event (in probe mode only).
+// Reports to `sink` what MapDns reports through a probe-mode builder with `filter` (or none).
+void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilter* filter,
+              std::string& scratch) {
+  using Cursor = BuilderSink::Cursor;
+  using Value = BuilderSink::Value;
+  constexpr Cursor kNone = BuilderSink::kNone;
+  const FastKeys keys = ProbeEnds(f, sink);
+  // The query, then the answers, each (type, value) once as AddValueObject finds it again: an
+  // address among the ends and the addresses before it, a name among the query and the names
+  // before it.
+  const bool has_query = !Absent(f.query);
+  if (has_query) sink->SimpleObject("domain-name", f.query, nullptr);
+  for (size_t i = 0; i < f.answer_count; ++i) {
+    const FastAnswer& a = f.answers[i];
+    const std::string_view text = a.text();
+    bool known = a.is_ipv4 ? (!keys.src().empty() && text == f.orig_h) ||
+                                 (!keys.dst().empty() && text == f.resp_h)
+                           : has_query && text == f.query;
+    for (size_t j = 0; j < i && !known; ++j) {
+      known = f.answers[j].is_ipv4 == a.is_ipv4 && f.answers[j].text() == text;
+    }
+    if (known) continue;
+    sink->SimpleObject(a.is_ipv4 ? "ipv4-addr" : "domain-name", text, a.is_ipv4 ? a.ipv4 : nullptr);
+  }
+  ProbeFlow(
+      f, keys, "dns", sink, filter, scratch, [](FastFlowWriter&) {},
+      [&](Cursor extensions) {
+        // x-dns-ext is nested: the filter does not apply; unset values are not written.
+        const Cursor x = sink->Member(extensions, "x-dns-ext");
+        if (x == kNone) return;
+        const std::pair<std::string_view, std::string_view> members[] = {
+            {"query", f.query}, {"qtype_name", f.qtype_name}, {"rcode_name", f.rcode_name}};
+        for (const auto& [key, value] : members) {
+          if (Absent(value)) continue;
+          if (const Cursor m = sink->Member(x, key); m != kNone) {
+            sink->Scalar(m, Value{observe::ValueKind::kString, value, 0, nullptr}, false);
+          }
+        }
+      });
+}
+
+// The fast paths: true when one took the event (in probe mode only).
 [[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, const LogContext& context,
                                                ObservationBuilder* b) {
   BuilderSink* sink = b->probe();
   if (sink == nullptr) return false;
-  ConnFields f;
-  if (!FastConnFields(event, context, &f)) return false;
-  b->Reset(f.time);
+  // The log type first, so that other events go to the general mapping at once: by "_path"
+  // when it comes first (as Zeek writes it), else by the file's name (a later "_path" must
+  // agree).
+  FastMembers members{event.begin(), event.end()};
+  bool path_read = false;
+  LogType type;
+  if (members.first != members.last && members.first.key() == "_path") {
+    std::string_view path;
+    if (members.first.value().get_string().get(path) != simdjson::SUCCESS) return false;
+    type = LogTypeOf(path);
+    ++members.first;
+    path_read = true;
+  } else {
+    type = LogTypeOf(context.zeek_path);
+  }
   static thread_local std::string scratch;
-  ProbeConn(f, sink, b->filter(), scratch);
-  return true;
+  switch (type) {
+    case LogType::kConn: {
+      ConnFields f;
+      if (!FastConnFields(members, path_read, &f)) return false;
+      b->Reset(f.time());
+      ProbeConn(f, sink, b->filter(), scratch);
+      return true;
+    }
+    case LogType::kDns: {
+      DnsFields f;
+      if (!FastDnsFields(members, path_read, &f)) return false;
+      b->Reset(f.time());
+      ProbeDns(f, sink, b->filter(), scratch);
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 Record& ThreadRecord() {
