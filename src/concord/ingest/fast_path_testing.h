@@ -105,8 +105,12 @@ inline bool ExpectSame(const LogContext& context, const std::string& line,
     EXPECT_EQ(general.status.ok(), fast.status.ok());
     EXPECT_EQ(general.status.message(), fast.status.message());
     EXPECT_EQ(general.calls, fast.calls);
-    if (general.status.ok()) EXPECT_EQ(general.time, fast.time);
-    if (fast.fast) EXPECT_TRUE(fast.status.ok());
+    if (general.status.ok()) {
+      EXPECT_EQ(general.time, fast.time);
+    }
+    if (fast.fast) {
+      EXPECT_TRUE(fast.status.ok());
+    }
     if (variant == 0) took = fast.fast;
   }
   return took;
