@@ -287,7 +287,7 @@ TEST(EveFastPathTest, TakesDnsVersion2Records) {
            "\"rrname\":\"c.example\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.8\"}]",
            "\"rrname\":\"a.example\",\"queries\":[{\"rrname\":\"q.example\",\"rrtype\":\"A\"}],"
            "\"rrtype\":\"A\",\"rdata\":\"192.0.2.7\""}) {
-    for (const std::string& type : {"query", "answer"}) ExpectSame(DnsV2(type, members));
+    for (const char* type : {"query", "answer"}) ExpectSame(DnsV2(type, members));
   }
 }
 
@@ -321,8 +321,7 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
                                           "7",
                                           "[]"};
   for (const std::string& name : names) {
-    for (const std::string& type :
-         {"\"A\"", "\"AAAA\"", "\"CNAME\"", "\"PTR\"", "\"TXT\"", "null"}) {
+    for (const char* type : {"\"A\"", "\"AAAA\"", "\"CNAME\"", "\"PTR\"", "\"TXT\"", "null"}) {
       const std::string record =
           "{\"rrname\":" + name + ",\"rrtype\":" + type + ",\"rdata\":" + name + "}";
       taken += ExpectSame(Object(DnsEvent("[" + record + "]", "[" + record + "]")));
@@ -344,18 +343,17 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
   }
   taken += ExpectSame(Object(DnsEvent(kQueries, many + "]")));
   ++events;
-  for (const std::string& type : {"\"answer\"", "\"query\"", "\"request\"", "7", "null"}) {
+  for (const char* type : {"\"answer\"", "\"query\"", "\"request\"", "7", "null"}) {
     taken += ExpectSame(Object(DnsEvent(kQueries, kAnswers, type)));
     ++events;
   }
   // v2 layouts and members the fast path leaves to the general mapping.
-  for (const std::string& extra :
-       {"\"rrname\":\"v2.example\"", "\"grouped\":{\"A\":[\"10.0.0.1\"]}", "\"authorities\":[]",
-        "\"additionals\":[]", "\"query\":[]", "\"answer\":{}", "\"queries\":[]",
-        "\"type\":\"answer\""}) {
+  for (const char* extra : {"\"rrname\":\"v2.example\"", "\"grouped\":{\"A\":[\"10.0.0.1\"]}",
+                            "\"authorities\":[]", "\"additionals\":[]", "\"query\":[]",
+                            "\"answer\":{}", "\"queries\":[]", "\"type\":\"answer\""}) {
     auto fields = base;
     std::string& dns = fields.back().second;
-    dns.insert(dns.size() - 1, "," + extra);
+    dns.insert(dns.size() - 1, std::string(",") + extra);
     taken += ExpectSame(Object(fields));
     ++events;
   }
