@@ -503,5 +503,126 @@ TEST(ZeekFastPathTest, EveryDnsMutationMapsAlike) {
   EXPECT_LT(taken, events);
 }
 
+// json-streaming-logs, as in public research datasets: "@stream" first, "@system" and "@proc",
+// underscored names, the MAC addresses of both ends in unnamed fields.
+std::vector<std::pair<std::string, std::string>> StreamingConnFields() {
+  return {{"@stream", "\"conn\""},
+          {"@system", "\"bobs.bigwheel.local\""},
+          {"@proc", "\"zeek\""},
+          {"ts", "1588205199.82437"},
+          {"uid", "\"Cvf4XX17hSAgXDdGEd\""},
+          {"id_orig_h", "\"10.0.1.6\""},
+          {"id_orig_p", "54243"},
+          {"id_resp_h", "\"10.0.0.4\""},
+          {"id_resp_p", "53"},
+          {"proto", "\"udp\""},
+          {"service", "\"dns\""},
+          {"duration", "0.001528024673461914"},
+          {"orig_bytes", "39"},
+          {"resp_bytes", "55"},
+          {"conn_state", "\"SF\""},
+          {"missed_bytes", "0"},
+          {"history", "\"Dd\""},
+          {"orig_pkts", "1"},
+          {"orig_ip_bytes", "67"},
+          {"resp_pkts", "1"},
+          {"resp_ip_bytes", "83"},
+          {"orig_l2_addr", "\"00:0d:3a:13:e3:69\""},
+          {"resp_l2_addr", "\"12:34:56:78:9a:bc\""}};
+}
+
+TEST(ZeekFastPathTest, TakesJsonStreamingEvents) {
+  // The file's name says nothing: "@stream" does.
+  const LogContext any = ZeekContext("");
+  EXPECT_TRUE(ExpectSame(any, Line(StreamingConnFields())));
+  auto dns = StreamingConnFields();
+  dns[0].second = "\"dns\"";
+  dns.resize(10);
+  dns.emplace_back("query", "\"newyork.dmevals.local\"");
+  dns.emplace_back("qtype_name", "\"A\"");
+  dns.emplace_back("rcode_name", "\"NOERROR\"");
+  dns.emplace_back("answers", "[\"10.0.0.4\"]");
+  dns.emplace_back("TTLs", "[3600.0]");
+  EXPECT_TRUE(ExpectSameDns(any, Line(dns)));
+  // Both MAC addresses alike, in upper case, with '-'; one that is not hex.
+  for (const auto& [orig, resp] : std::vector<std::pair<std::string, std::string>>{
+           {"\"00:0d:3a:13:e3:69\"", "\"00:0d:3a:13:e3:69\""},
+           {"\"00:0D:3A:13:E3:69\"", "\"00-0d-3a-13-e3-69\""}}) {
+    EXPECT_TRUE(
+        ExpectSame(any, Line(WithField(WithField(StreamingConnFields(), "orig_l2_addr", orig),
+                                       "resp_l2_addr", resp))));
+  }
+  EXPECT_TRUE(ExpectSame(
+      any, Line(WithField(StreamingConnFields(), "orig_l2_addr", "\"0g:0d:3a:13:e3:69\""))));
+}
+
+TEST(ZeekFastPathTest, EveryJsonStreamingMutationMapsAlike) {
+  const LogContext any = ZeekContext("");
+  const LogContext conn = ZeekContext("conn");
+  const std::vector<std::string> values = {"null",
+                                           "\"-\"",
+                                           "\"\"",
+                                           "\"dns\"",
+                                           "\"conn\"",
+                                           "7",
+                                           "[]",
+                                           "{}",
+                                           "\"10.9.8.7\"",
+                                           "\"a.b\"",
+                                           "\"ab:cd\"",
+                                           "\"fe80::1%eth0\"",
+                                           "\"1.2.3.4, 5.6.7.8\"",
+                                           "\"00:11:22:33:44:55\"",
+                                           "\"00:11:22:33:44\"",
+                                           "\"00-11-22-33-44-55\"",
+                                           "\"0011.2233.4455\"",
+                                           "[\"00:11:22:33:44:55\",\"aa:bb:cc:dd:ee:ff\"]",
+                                           "\"deadbeef\"",
+                                           "\"dead.beef\""};
+  size_t taken = 0, events = 0;
+  const auto base = StreamingConnFields();
+  for (const LogContext* context : {&any, &conn}) {
+    for (size_t i = 0; i < base.size(); ++i) {
+      auto removed = base;
+      removed.erase(removed.begin() + i);
+      taken += ExpectSame(*context, Line(removed));
+      ++events;
+      for (const std::string& value : values) {
+        auto changed = base;
+        changed[i].second = value;
+        taken += ExpectSame(*context, Line(changed));
+        ++events;
+      }
+      auto repeated = base;
+      repeated.push_back(base[i]);
+      taken += ExpectSame(*context, Line(repeated));
+      ++events;
+    }
+    // "_path" beside "@stream", first or later; more MACs than the fast path keeps.
+    for (const auto& extra :
+         std::vector<std::pair<std::string, std::string>>{{"_path", "\"conn\""},
+                                                          {"_path", "\"dns\""},
+                                                          {"_path", "\"-\""},
+                                                          {"@stream", "\"conn\""},
+                                                          {"l2_a", "\"00:00:00:00:00:01\""}}) {
+      auto later = base;
+      later.push_back(extra);
+      taken += ExpectSame(*context, Line(later));
+      auto first = base;
+      first.insert(first.begin(), extra);
+      taken += ExpectSame(*context, Line(first));
+      events += 2;
+    }
+    auto macs = base;
+    for (int i = 0; i < 4; ++i) {
+      macs.emplace_back("mac" + std::to_string(i), "\"00:00:00:00:00:0" + std::to_string(i) + "\"");
+    }
+    taken += ExpectSame(*context, Line(macs));
+    ++events;
+  }
+  EXPECT_GT(taken, events / 4);
+  EXPECT_LT(taken, events);
+}
+
 }  // namespace
 }  // namespace concord::ingest

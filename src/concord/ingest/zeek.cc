@@ -1613,22 +1613,24 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 
 // ---------------------------------------------------------------------------------------------
 // The probe fast paths for the commonest events of all: conn and dns events in JSON as Zeek
-// writes them (flat dotted names, numbers as numbers, IPv4 ends, "_path" first), when the scanner
-// maps them in probe mode (ObservationBuilder::probe() set), which 98% of events never leave.
-// The general mapping pays for its generality on every such event: the Record (underscored and
-// nested names, TSV, text for numbers) and the builder's bookkeeping of members, keys and objects
-// that probe mode reports and then forgets. Here the fields are read straight into locals and
-// what the builder would report goes straight to the sink: the same SimpleObject, Member, Scalar
-// and Reference calls, in the same order, numbered, deduplicated and filtered (the builder's
-// PropertyFilter) as the builder does it. The corpus test (ProbeModeReportsWhatBuildingWrites)
-// and ZeekFastPathTest hold the two paths together.
+// writes them (numbers as numbers, IPv4 ends, "_path" first or the log type in the file's name),
+// and as json-streaming-logs write them ("@stream" first, underscored names, MAC addresses in
+// unnamed fields), when the scanner maps them in probe mode (ObservationBuilder::probe() set),
+// which 98% of events never leave. The general mapping pays for its generality on every such
+// event: the Record (underscored and nested names, TSV, text for numbers) and the builder's
+// bookkeeping of members, keys and objects that probe mode reports and then forgets. Here the
+// fields are read straight into locals and what the builder would report goes straight to the
+// sink: the same SimpleObject, Member, Scalar and Reference calls, in the same order, numbered,
+// deduplicated and filtered (the builder's PropertyFilter) as the builder does it. The corpus
+// test (ProbeModeReportsWhatBuildingWrites) and ZeekFastPathTest hold the two paths together.
 //
 // Anything else returns false before reporting anything, and the general mapping takes the
-// event: another log type, "@stream", a nested object, a repeated name, a field known to another
-// log type, a known field of another JSON type than Zeek writes (null and text included), an
-// unset or non-IPv4 address, ICMP, an unnamed text field that might hold an address (the general
-// mapping scans those); for conn, any list; for dns, a query or answer not proved to be added as
-// it is (see FastName), more than kMaxFastListItems answers or items of an unnamed list.
+// event: another log type, "@stream" or "_path" other than first, a nested object, a repeated
+// name, a field known to another log type, a known field of another JSON type than Zeek writes
+// (null and text included), an unset or non-IPv4 address, ICMP, an unnamed text field that might
+// hold an IP address (the general mapping scans those) or more than FastEnds::kMaxMacs MAC
+// addresses; for conn, a list; for dns, a query or answer not proved to be added as it is (see
+// FastName), more than kMaxFastListItems answers or items of an unnamed list.
 
 // The most answers (and items of one unnamed list, as "TTLs") a dns event may have for the fast
 // path: well under the builder's Limits, which it therefore never reaches.
@@ -1656,30 +1658,12 @@ bool FastInteger(json::Element v, int64_t max, int64_t* out) {
   }
 }
 
-// The per-byte loops of the fast paths look bytes up in tables like this one, and branch only
-// on what is rare in the strings they take (a branch on which kind of byte each is mispredicts:
-// a Zeek uid is 18 random hex digits). Not as comparisons OR-ed together, which GCC makes a
-// range test and a branch per byte; not as an OR over the whole string either, which GCC
+// The per-byte loops of the fast paths look bytes up in tables (kNameBytes, kScanBytes), and
+// branch only on what is rare in the strings they take (a branch on which kind of byte each is
+// mispredicts: a Zeek uid is 18 random hex digits). Not as comparisons OR-ed together, which GCC
+// makes a range test and a branch per byte; not as an OR over the whole string either, which GCC
 // vectorises with a vector read back whole right after it was stored in halves (a stall on
 // store forwarding): the early exit keeps the loop scalar.
-//
-// The bytes MayHoldAddress looks for: '.', ':' and '%'.
-constexpr std::array<bool, 256> kAddressBytes = [] {
-  std::array<bool, 256> bytes{};
-  bytes['.'] = bytes[':'] = bytes['%'] = true;
-  return bytes;
-}();
-
-// Whether Record::ScanString might add an object for `s`: true for every string it adds one
-// for (a MAC address's shape, or a '.', ':' or '%' somewhere), and for a few more.
-bool MayHoldAddress(std::string_view s) {
-  if (s.size() < 2 || s.size() > 1024) return false;
-  if (s.size() == 17 && (s[2] == ':' || s[2] == '-') && s[5] == s[2]) return true;
-  for (char c : s) {
-    if (kAddressBytes[static_cast<unsigned char>(c)]) return true;
-  }
-  return false;
-}
 
 // What AddDomainName does with `s`, when the fast path can tell without doing it.
 enum class FastName : uint8_t {
@@ -1733,7 +1717,98 @@ struct FastEnds {
   std::string_view orig_h, resp_h, proto;
   uint8_t orig4[4], resp4[4];
   int64_t orig_p = Record::kAbsent, resp_p = Record::kAbsent;
+  // The MAC addresses of the unnamed fields (orig_l2_addr, resp_l2_addr), as AddMacAddress
+  // writes them (lower case, ':'): the first mac_count are set.
+  static constexpr size_t kMaxMacs = 4;
+  char macs[kMaxMacs][17];
+  size_t mac_count = 0;
 };
+
+// The kinds of bytes Record::ScanString's quick look tells apart, as a table.
+enum ScanByte : uint8_t { kScanOther, kScanHex, kScanDotOrColon, kScanSeparator, kScanZone };
+constexpr std::array<uint8_t, 256> kScanBytes = [] {
+  std::array<uint8_t, 256> bytes{};
+  for (int c = '0'; c <= '9'; ++c) bytes[c] = kScanHex;
+  for (int c = 'a'; c <= 'f'; ++c) bytes[c] = bytes[c - 'a' + 'A'] = kScanHex;
+  bytes['.'] = bytes[':'] = kScanDotOrColon;
+  bytes[','] = bytes[' '] = kScanSeparator;
+  bytes['%'] = kScanZone;
+  return bytes;
+}();
+
+// What Record::ScanString adds for `s`, when the fast path can tell: nothing, or a MAC address
+// (kept in f->macs as AddMacAddress writes it). False when it might add an IP address, or for
+// more MACs than FastEnds keeps: the general mapping decides.
+bool FastScanText(std::string_view s, FastEnds* f) {
+  if (s.size() < 2 || s.size() > 1024) return true;
+  if (s.size() == 17 && (s[2] == ':' || s[2] == '-') && s[5] == s[2]) {
+    char mac[17];
+    bool valid = true;
+    for (size_t i = 0; i < 17; ++i) {
+      const char c = AsciiLower(s[i]);
+      if (i % 3 == 2) {
+        valid &= c == ':' || c == '-';
+        mac[i] = ':';
+      } else {
+        valid &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        mac[i] = c;
+      }
+    }
+    if (valid) {
+      if (f->mac_count == FastEnds::kMaxMacs) return false;
+      std::memcpy(f->macs[f->mac_count++], mac, 17);
+      return true;
+    }
+    // Not a MAC address: ScanString goes on to its quick look.
+  }
+  bool dot_or_colon = false;
+  for (char c : s) {
+    const uint8_t kind = kScanBytes[static_cast<unsigned char>(c)];
+    if (kind == kScanOther) return true;  // not an address: nothing added
+    if (kind == kScanZone) break;
+    dot_or_colon |= kind == kScanDotOrColon;
+  }
+  return !dot_or_colon;  // a '.' or ':': it may add an address
+}
+
+// What Record::ScanJson adds for a field no mapping reads by name, when the fast path can tell
+// (FastScanText for text, alone or as an item of a list of at most kMaxFastListItems); false
+// otherwise.
+bool FastScanned(json::Element value, FastEnds* f) {
+  std::string_view text;
+  json::ArrayView array;
+  switch (value.type()) {
+    case json::ElementType::STRING:
+      return value.get_string().get(text) == simdjson::SUCCESS && FastScanText(text, f);
+    case json::ElementType::ARRAY:
+      break;
+    case json::ElementType::OBJECT:  // {"id": {...}}: read as dotted names there
+      return false;
+    default:
+      return true;  // numbers, booleans, null: no address
+  }
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  size_t n = 0;
+  for (json::Element item : array) {
+    if (++n > kMaxFastListItems) return false;
+    // Only text items are scanned ("TTLs": [300.0] holds none).
+    if (item.type() == json::ElementType::STRING &&
+        (item.get_string().get(text) != simdjson::SUCCESS || !FastScanText(text, f))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Reports the MAC addresses FastScanned kept, as AddValueObject adds them (each once).
+void ProbeScanned(const FastEnds& f, BuilderSink* sink) {
+  for (size_t i = 0; i < f.mac_count; ++i) {
+    const std::string_view mac(f.macs[i], 17);
+    bool known = false;
+    for (size_t j = 0; j < i && !known; ++j) known = std::string_view(f.macs[j], 17) == mac;
+    if (!known) sink->SimpleObject("mac-addr", mac, nullptr);
+  }
+}
 
 // Reads a field of FastEnds; false when `value` is not what Zeek writes for it. REQUIRES:
 // `field` is kTs, an id.* field or kProto.
@@ -1776,33 +1851,21 @@ struct ConnFields : FastEnds {
 };
 
 // Reads a conn event of the shape above into `f`; false for anything else. `members`: the
-// event's after "_path" when FastProbe has read it (`path_read`), else all of them.
-bool FastConnFields(FastMembers members, bool path_read, ConnFields* f) {
+// event's after `first` ("_path" or "@stream") when FastProbe has read it, else (`first` is
+// kOther) all of them.
+bool FastConnFields(FastMembers members, Field first, ConnFields* f) {
   std::string_view path;
   double ts = 0;
   f->counts.fill(Record::kAbsent);
   // Bit f: Field f read (every field read here is below 64).
-  uint64_t seen = path_read ? uint64_t{1} << static_cast<unsigned>(Field::kPath) : 0;
+  uint64_t seen = first != Field::kOther ? uint64_t{1} << static_cast<unsigned>(first) : 0;
   static_assert(static_cast<unsigned>(Field::kRespPkts) < 64);
   for (auto [key, value] : members) {
     const Field field = Classify(key);
     switch (field) {
-      case Field::kOther: {
-        std::string_view text;
-        switch (value.type()) {
-          case json::ElementType::STRING:
-            if (value.get_string().get(text) != simdjson::SUCCESS || MayHoldAddress(text)) {
-              return false;
-            }
-            break;
-          case json::ElementType::ARRAY:   // a list ("tunnel_parents"): the general mapping
-          case json::ElementType::OBJECT:  // {"id": {...}}: read as dotted names there
-            return false;
-          default:
-            break;  // numbers, booleans, null: no address
-        }
+      case Field::kOther:
+        if (!FastScanned(value, f)) return false;
         continue;
-      }
       case Field::kPath:
         if (value.get_string().get(path) != simdjson::SUCCESS ||
             LogTypeOf(path) != LogType::kConn) {
@@ -1896,46 +1959,18 @@ bool FastDnsAnswers(json::Element value, DnsFields* f) {
   return true;
 }
 
-// Whether a field no mapping reads by name is one Record::ScanJson finds nothing in: no text
-// that might hold an address, alone or as an item of a list (of at most kMaxFastListItems).
-bool FastUnscanned(json::Element value) {
-  std::string_view text;
-  json::ArrayView array;
-  switch (value.type()) {
-    case json::ElementType::STRING:
-      return value.get_string().get(text) == simdjson::SUCCESS && !MayHoldAddress(text);
-    case json::ElementType::ARRAY:
-      break;
-    case json::ElementType::OBJECT:  // {"id": {...}}: read as dotted names there
-      return false;
-    default:
-      return true;  // numbers, booleans, null: no address
-  }
-  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
-  size_t n = 0;
-  for (json::Element item : array) {
-    if (++n > kMaxFastListItems) return false;
-    // Only text items are scanned ("TTLs": [300.0] holds none).
-    if (item.type() == json::ElementType::STRING &&
-        (item.get_string().get(text) != simdjson::SUCCESS || MayHoldAddress(text))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Reads a dns event of the shape above into `f`; false for anything else. `members` and
-// `path_read` as for FastConnFields.
-bool FastDnsFields(FastMembers members, bool path_read, DnsFields* f) {
+// `first` as for FastConnFields.
+bool FastDnsFields(FastMembers members, Field first, DnsFields* f) {
   std::string_view path;
   double ts = 0;
-  uint64_t seen = path_read ? uint64_t{1} << static_cast<unsigned>(Field::kPath) : 0;
+  uint64_t seen = first != Field::kOther ? uint64_t{1} << static_cast<unsigned>(first) : 0;
   static_assert(static_cast<unsigned>(Field::kAnswers) < 64);
   for (auto [key, value] : members) {
     const Field field = Classify(key);
     switch (field) {
       case Field::kOther:
-        if (!FastUnscanned(value)) return false;
+        if (!FastScanned(value, f)) return false;
         continue;
       case Field::kPath:
         if (value.get_string().get(path) != simdjson::SUCCESS || LogTypeOf(path) != LogType::kDns) {
@@ -2118,8 +2153,10 @@ void ProbeFlow(const FastEnds& f, FastKeys keys, std::string_view services, Buil
 // Reports to `sink` what MapConn reports through a probe-mode builder with `filter` (or none).
 void ProbeConn(const ConnFields& f, BuilderSink* sink, const observe::PropertyFilter* filter,
                std::string& scratch) {
+  const FastKeys keys = ProbeEnds(f, sink);
+  ProbeScanned(f, sink);  // ScanForAddresses, after the ends
   ProbeFlow(
-      f, ProbeEnds(f, sink), f.service, sink, filter, scratch,
+      f, keys, f.service, sink, filter, scratch,
       [&f](FastFlowWriter& w) {
         if (f.duration >= 0 && f.duration <= 1e9) w.Time("end", AddSeconds(f.time(), f.duration));
         static constexpr std::string_view kCountKeys[] = {"src_byte_count", "dst_byte_count",
@@ -2155,6 +2192,7 @@ void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilt
     if (known) continue;
     sink->SimpleObject(a.is_ipv4 ? "ipv4-addr" : "domain-name", text, a.is_ipv4 ? a.ipv4 : nullptr);
   }
+  ProbeScanned(f, sink);  // ScanForAddresses, after the answers
   ProbeFlow(
       f, keys, "dns", sink, filter, scratch, [](FastFlowWriter&) {},
       [&](Cursor extensions) {
@@ -2181,14 +2219,19 @@ void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilt
   // when it comes first (as Zeek writes it), else by the file's name (a later "_path" must
   // agree).
   FastMembers members{event.begin(), event.end()};
-  bool path_read = false;
+  Field first = Field::kOther;  // "_path" or "@stream" when read here
   LogType type;
-  if (members.first != members.last && members.first.key() == "_path") {
+  if (members.first != members.last &&
+      (members.first.key() == "_path" || members.first.key() == "@stream")) {
+    // json-streaming-logs write "@stream" where Zeek writes "_path"; a later "_path" must agree
+    // (LogPath prefers it).
     std::string_view path;
-    if (members.first.value().get_string().get(path) != simdjson::SUCCESS) return false;
+    if (members.first.value().get_string().get(path) != simdjson::SUCCESS || Absent(path)) {
+      return false;
+    }
     type = LogTypeOf(path);
+    first = members.first.key() == "_path" ? Field::kPath : Field::kStream;
     ++members.first;
-    path_read = true;
   } else {
     type = LogTypeOf(context.zeek_path);
   }
@@ -2196,14 +2239,14 @@ void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilt
   switch (type) {
     case LogType::kConn: {
       ConnFields f;
-      if (!FastConnFields(members, path_read, &f)) return false;
+      if (!FastConnFields(members, first, &f)) return false;
       b->Reset(f.time());
       ProbeConn(f, sink, b->filter(), scratch);
       return true;
     }
     case LogType::kDns: {
       DnsFields f;
-      if (!FastDnsFields(members, path_read, &f)) return false;
+      if (!FastDnsFields(members, first, &f)) return false;
       b->Reset(f.time());
       ProbeDns(f, sink, b->filter(), scratch);
       return true;
