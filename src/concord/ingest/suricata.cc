@@ -1141,7 +1141,7 @@ bool FastString(json::Element v, std::string_view* out) {
 bool FastAbsent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
 
 struct EveFields {
-  enum class Type : uint8_t { kNone, kFlow, kDns, kHttp, kTls };
+  enum class Type : uint8_t { kNone, kFlow, kDns, kHttp, kTls, kFileinfo };
   Type type = Type::kNone;
   Timestamp time;
   std::string_view src_ip, dest_ip, proto, app_proto;
@@ -1170,6 +1170,12 @@ struct EveFields {
   // Derived at the end: what the extensions and the certificate write.
   std::string_view request_method, request_version, host_header, sha1, san;
   bool certificate = false;
+  // fileinfo: the file object MapFile writes (`file` false: none).
+  bool file = false;
+  std::string_view file_name, mime_type, md5, sha1_file, sha256, sha512;
+  int64_t file_size = -1;
+  char md5_buffer[128], sha1_file_buffer[128], sha256_buffer[128], sha512_buffer[128];
+  bool has_http = false;  // an http record (an http event, or a file sent over HTTP)
   char method_buffer[32], version_buffer[32];
 };
 
@@ -1565,6 +1571,50 @@ bool FinishTls(EveFields* f) {
   return true;
 }
 
+// fileinfo {filename, md5, sha1, sha256, sha512, size, magic, state, ...} as MapFile reads it,
+// and what it derives (the base name, the MIME type, the hashes lowered, the size of a file seen
+// whole); false for anything else (null, another type, a repeated member).
+bool FastFile(json::Element element, EveFields* f) {
+  json::ObjectView file;
+  if (element.get_object().get(file) != simdjson::SUCCESS) return false;
+  std::string_view text[7];  // filename, md5, sha1, sha256, sha512, magic, state
+  static constexpr const char* kNames[] = {"filename", "md5",   "sha1", "sha256",
+                                           "sha512",   "magic", "state"};
+  uint32_t seen = 0;
+  size_t members = 0;
+  for (auto [key, value] : file) {
+    if (++members > kMaxMembers) return false;
+    int bit = -1;
+    bool ok = true;
+    if (Is(key, "size")) {
+      bit = 7;
+      ok = FastInteger(value, INT64_MAX, &f->file_size);
+    } else {
+      for (int i = 0; i < 7; ++i) {
+        if (key == kNames[i]) {
+          bit = i;
+          ok = FastString(value, &text[i]);
+          break;
+        }
+      }
+    }
+    if (bit < 0) continue;
+    if (!ok || (seen >> bit & 1) != 0) return false;
+    seen |= uint32_t{1} << bit;
+  }
+  f->file_name = BaseName(text[0]);
+  f->mime_type = MimeType(text[5]);
+  f->md5 = LowerHexInto(text[1], 32, f->md5_buffer, /*skip_separators=*/true);
+  f->sha1_file = LowerHexInto(text[2], 40, f->sha1_file_buffer, /*skip_separators=*/true);
+  f->sha256 = LowerHexInto(text[3], 64, f->sha256_buffer, /*skip_separators=*/true);
+  f->sha512 = LowerHexInto(text[4], 128, f->sha512_buffer, /*skip_separators=*/true);
+  // A file still open or cut short was not seen whole: its size is not the file's.
+  if (!text[6].empty() && text[6] != "CLOSED") f->file_size = -1;
+  f->file = !(f->file_name.empty() && f->md5.empty() && f->sha1_file.empty() && f->sha256.empty() &&
+              f->sha512.empty());
+  return true;
+}
+
 // Reads a plain flow or DNS event into `f`; false for anything else (see above).
 bool FastEveFields(json::ObjectView event, EveFields* f) {
   uint32_t seen = 0;
@@ -1589,11 +1639,12 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
           std::string_view type;
           bit = 1;
           ok = value.get_string().get(type) == simdjson::SUCCESS;
-          f->type = Is(type, "flow")   ? EveFields::Type::kFlow
-                    : Is(type, "dns")  ? EveFields::Type::kDns
-                    : Is(type, "http") ? EveFields::Type::kHttp
-                    : Is(type, "tls")  ? EveFields::Type::kTls
-                                       : EveFields::Type::kNone;
+          f->type = Is(type, "flow")       ? EveFields::Type::kFlow
+                    : Is(type, "dns")      ? EveFields::Type::kDns
+                    : Is(type, "http")     ? EveFields::Type::kHttp
+                    : Is(type, "tls")      ? EveFields::Type::kTls
+                    : Is(type, "fileinfo") ? EveFields::Type::kFileinfo
+                                           : EveFields::Type::kNone;
           ok = ok && f->type != EveFields::Type::kNone;
         } else if (Is(key, "email") || Is(key, "ether")) {
           return false;
@@ -1642,7 +1693,10 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
         if (Is(key, "flow")) {
           bit = 8;
           ok = FastFlowRecord(value, f);
-        } else if (Is(key, "fileinfo") || Is(key, "files")) {
+        } else if (Is(key, "fileinfo")) {
+          bit = 12;
+          ok = FastFile(value, f);
+        } else if (Is(key, "files")) {
           return false;
         }
         break;
@@ -1670,7 +1724,7 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
   }
   // A flow event may have a flow record, another event only its own record; both ends IPv4
   // addresses.
-  const uint32_t records = seen >> 8 & 15;  // flow, dns, http, tls
+  const uint32_t records = (seen >> 8 & 15) | (seen >> 12 & 1) << 4;  // flow dns http tls fileinfo
   uint32_t expected = 0;
   switch (f->type) {
     case EveFields::Type::kFlow:
@@ -1685,12 +1739,28 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
     case EveFields::Type::kTls:
       expected = 8;
       break;
+    case EveFields::Type::kFileinfo:  // a file, and the HTTP request it came with, if any
+      expected = 16 | (records & 4);
+      break;
     default:
       return false;
   }
   if (!has_time || records != expected) return false;
   if (!ParseIpv4(f->src_ip, f->src4) || !ParseIpv4(f->dest_ip, f->dest4)) return false;
-  if (f->type == EveFields::Type::kHttp) return FinishHttp(f);
+  // Which end is the client, as MapSuricataEve turns the ends round: a DNS answer or response
+  // comes from the server; a fileinfo record is written in the file's direction (a download
+  // comes from the server, taken to be the end with the lower port). Turned here, before the
+  // HTTP record names the server.
+  if (f->type == EveFields::Type::kFileinfo) {
+    f->from_server = f->src_port >= 0 && f->dest_port >= 0 && f->src_port < f->dest_port;
+  }
+  if (f->from_server) {
+    std::swap(f->src_ip, f->dest_ip);
+    std::swap(f->src4, f->dest4);
+    std::swap(f->src_port, f->dest_port);
+  }
+  f->has_http = (records & 4) != 0;
+  if (f->has_http && !FinishHttp(f)) return false;
   if (f->type == EveFields::Type::kTls) return FinishTls(f);
   return true;
 }
@@ -1698,16 +1768,11 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
 // Reports to `sink` what MapSuricataEve reports for the event `f` through a probe-mode builder
 // with `filter` (or none).
 void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilter* filter) {
-  // The ends (turned round for a DNS record from the server), then each record's objects.
-  std::string_view src_ip = f.src_ip, dest_ip = f.dest_ip;
+  // The ends (turned round already), then each record's objects.
+  const std::string_view src_ip = f.src_ip, dest_ip = f.dest_ip;
   const uint8_t* src4 = f.src4;
   const uint8_t* dest4 = f.dest4;
-  int64_t src_port = f.src_port, dest_port = f.dest_port;
-  if (f.from_server) {
-    std::swap(src_ip, dest_ip);
-    std::swap(src4, dest4);
-    std::swap(src_port, dest_port);
-  }
+  const int64_t src_port = f.src_port, dest_port = f.dest_port;
   FastObjects objects(sink);
   const std::string_view src_key = objects.Add("ipv4-addr", src_ip, src4);
   const std::string_view dst_key = objects.Add("ipv4-addr", dest_ip, dest4);
@@ -1739,6 +1804,20 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
       }
     }
   }
+  if (f.file) {  // MapFile's file
+    FastComposite file(sink, "file", filter);
+    if (file.wanted()) {
+      if (!FastAbsent(f.file_name)) file.String("name", f.file_name);
+      if (f.file_size >= 0) file.Int("size", f.file_size);
+      if (!FastAbsent(f.mime_type)) file.String("mime_type", f.mime_type);
+      if (const Cursor h = file.Member("hashes"); h != kNone) {
+        nested(h, "MD5", f.md5);
+        nested(h, "SHA-1", f.sha1_file);
+        nested(h, "SHA-256", f.sha256);
+        nested(h, "SHA-512", f.sha512);
+      }
+    }
+  }
   FastComposite flow(sink, "network-traffic", filter);
   if (!flow.wanted()) return;
   flow.Reference("src_ref", src_key, "ipv4-addr", src_ip, src4);
@@ -1755,7 +1834,7 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
                              ? std::string_view()
                              : LowerInto(f.app_proto, app_buffer);
   if (app.empty()) {  // ProtocolOfEventType
-    static constexpr std::string_view kApps[] = {"", "", "dns", "http", "tls"};
+    static constexpr std::string_view kApps[] = {"", "", "dns", "http", "tls", ""};
     app = kApps[static_cast<int>(f.type)];
   }
   if (!app.empty() && app != transport) protocols[protocol_count++] = app;
@@ -1769,7 +1848,7 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
   }
   const Cursor extensions = flow.Member("extensions");  // opened as the builder opens it
   if (extensions == kNone) return;
-  if (f.type == EveFields::Type::kHttp) {  // WriteHttpExtension
+  if (f.has_http) {  // WriteHttpExtension
     const Cursor h = sink->Member(extensions, "http-request-ext");
     if (h == kNone) return;
     nested(h, "request_method", f.request_method);

@@ -30,6 +30,9 @@ bool ExpectSame(const std::string& line) {
   filter.Allow("x509-certificate", "hashes");
   filter.Allow("x509-certificate", "subject");
   filter.Allow("x509-certificate", "validity_not_after");
+  filter.Allow("file", "hashes");
+  filter.Allow("file", "name");
+  filter.Allow("file", "size");
   filter.AllowOnAnyType("value");
   const std::set<std::string> plan = {
       "ipv4-addr",
@@ -56,7 +59,13 @@ bool ExpectSame(const std::string& line) {
       "x509-certificate.subject",
       "x509-certificate.hashes",
       "x509-certificate.hashes.SHA-1",
-      "x509-certificate.validity_not_after"};
+      "x509-certificate.validity_not_after",
+      "file",
+      "file.name",
+      "file.size",
+      "file.hashes",
+      "file.hashes.SHA-256",
+      "file.hashes.MD5"};
   return fast_path_testing::ExpectSame(context, line, filter, plan);
 }
 
@@ -670,6 +679,121 @@ TEST(EveFastPathTest, EveryTlsMutationMapsAlike) {
   taken += ExpectSame(Object(TlsEvent(record)));
   ++events;
   EXPECT_GT(taken, events / 4);
+  EXPECT_LT(taken, events);
+}
+
+// A fileinfo event as Suricata writes it: the file, in the direction it went (a download from
+// the server), with the HTTP request it came with.
+Fields FileRecord() {
+  return {{"filename", "\"/setup.exe\""},
+          {"magic", "\"PE32 executable\""},
+          {"gaps", "false"},
+          {"state", "\"CLOSED\""},
+          {"md5", "\"7b7e64f6fd231a5f525284acc217d5f7\""},
+          {"sha1", "\"aeec348365ca3b5dbb7bd187fcefe7b4698dbbf3\""},
+          {"sha256", "\"4ef2affb8a78acb84ef2680d6e47309d766affe79793154d843b73a8fc95d328\""},
+          {"stored", "false"},
+          {"size", "872761"},
+          {"tx_id", "0"}};
+}
+Fields FileEvent(const Fields& record = FileRecord(), bool http = true) {
+  Fields event = {{"timestamp", "\"2020-01-01T00:00:00.003771+0000\""},
+                  {"flow_id", "523557093244930"},
+                  {"in_iface", "\"eth0\""},
+                  {"event_type", "\"fileinfo\""},
+                  {"src_ip", "\"17.243.81.200\""},
+                  {"src_port", "80"},
+                  {"dest_ip", "\"10.2.83.204\""},
+                  {"dest_port", "55739"},
+                  {"proto", "\"TCP\""}};
+  if (http) {
+    event.emplace_back("http", Object(Fields{{"hostname", "\"video.fyfiugmfgblu.com\""},
+                                             {"url", "\"/img/def12d50\""},
+                                             {"http_method", "\"GET\""},
+                                             {"status", "200"}}));
+    event.emplace_back("app_proto", "\"http\"");
+  }
+  event.emplace_back("fileinfo", Object(record));
+  return event;
+}
+
+TEST(EveFastPathTest, TakesFileinfoEventsAsSuricataWritesThem) {
+  EXPECT_TRUE(ExpectSame(Object(FileEvent())));
+  EXPECT_TRUE(ExpectSame(Object(FileEvent(FileRecord(), false))));
+  // An upload (the lower port is the client's: the ends stay), no host name (the url names the
+  // server), a file not seen whole, hashes in upper case or with colons, no name nor hashes.
+  auto upload = FileEvent();
+  upload[5].second = "55739";
+  upload[7].second = "80";
+  EXPECT_TRUE(ExpectSame(Object(upload)));
+  auto no_host = FileEvent();
+  no_host[9].second = Object(Fields{{"url", "\"/img/def12d50\""}, {"http_method", "\"GET\""}});
+  EXPECT_TRUE(ExpectSame(Object(no_host)));
+  for (auto [name, value] :
+       Fields{{"state", "\"TRUNCATED\""},
+              {"md5", "\"7B7E64F6FD231A5F525284ACC217D5F7\""},
+              {"sha1", "\"ae:ec:34:83:65:ca:3b:5d:bb:7b:bd:18:7f:ce:fe:7b:46:98:db:bf\""},
+              {"filename", "\"C:\\\\Users\\\\a\\\\setup.exe\""}}) {
+    auto record = FileRecord();
+    for (auto& field : record) {
+      if (field.first == name) field.second = value;
+    }
+    EXPECT_TRUE(ExpectSame(Object(FileEvent(record)))) << name;
+  }
+  EXPECT_TRUE(ExpectSame(Object(FileEvent(Fields{{"magic", "\"data\""}, {"size", "1"}}))));
+}
+
+TEST(EveFastPathTest, EveryFileinfoMutationMapsAlike) {
+  size_t taken = 0, events = 0;
+  for (bool http : {true, false}) {
+    const Fields base = FileEvent(FileRecord(), http);
+    for (size_t i = 0; i < base.size(); ++i) {
+      auto removed = base;
+      removed.erase(removed.begin() + i);
+      taken += ExpectSame(Object(removed));
+      ++events;
+      for (const std::string& value : Values()) {
+        auto changed = base;
+        changed[i].second = value;
+        taken += ExpectSame(Object(changed));
+        ++events;
+      }
+      auto repeated = base;
+      repeated.push_back(base[i]);
+      taken += ExpectSame(Object(repeated));
+      ++events;
+    }
+    const Fields record = FileRecord();
+    for (size_t i = 0; i < record.size(); ++i) {
+      auto removed = record;
+      removed.erase(removed.begin() + i);
+      taken += ExpectSame(Object(FileEvent(removed, http)));
+      ++events;
+      for (const std::string& value : Values()) {
+        auto changed = record;
+        changed[i].second = value;
+        taken += ExpectSame(Object(FileEvent(changed, http)));
+        ++events;
+      }
+      auto repeated = record;
+      repeated.push_back(record[i]);
+      taken += ExpectSame(Object(FileEvent(repeated, http)));
+      ++events;
+    }
+    // Records the fast path leaves to the general mapping beside the file.
+    for (auto [name, value] : Fields{{"tls", "{\"sni\":\"a.example\"}"},
+                                     {"smtp", "{}"},
+                                     {"email", "{}"},
+                                     {"files", "[]"},
+                                     {"dns", "{\"type\":\"answer\"}"},
+                                     {"flow", "{}"}}) {
+      auto extra = base;
+      extra.emplace_back(name, value);
+      taken += ExpectSame(Object(extra));
+      ++events;
+    }
+  }
+  EXPECT_GT(taken, events / 8);
   EXPECT_LT(taken, events);
 }
 
