@@ -206,20 +206,21 @@ void SupersetIndex::Query(const IpNetwork& value, std::vector<uint32_t>* hits) c
 
 // ---- RegexSetIndex ----
 
+// ASCII lower case as a table: the atom filter lowers every byte of every value it looks at,
+// and a compare-and-branch per byte mispredicts on mixed-case text.
+constexpr std::array<unsigned char, 256> kAsciiLower = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return t;
+}();
+
 // Literal strings ("atoms", lower case, at least 3 bytes) of which every match of every regex of
 // a chunk contains at least one, as RE2's FilteredRE2 computes them, for up to 64 chunks at once.
 // Most texts contain none, and then no set is run: one scan over the text's 3-byte windows for
 // all the chunks instead of a DFA search per chunk. Only for texts in ASCII, whose lower case is
 // RE2's.
-// ASCII lower case as a table: the atom filter lowers every byte of every value it looks at,
-// and a compare-and-branch per byte mispredicts on mixed-case text.
-constexpr std::array<unsigned char, 256> kAsciiLower = [] {
-  std::array<unsigned char, 256> t{};
-  for (int c = 0; c < 256; ++c)
-    t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return t;
-}();
-
 class AtomFilter {
  public:
   // The atoms of `regexes`; nullopt when some regex has none, or when RE2 cannot say.
