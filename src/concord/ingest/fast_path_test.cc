@@ -1,7 +1,7 @@
 // The adapters' probe fast paths (adapters.h) against the general mappings they stand in for:
 // for every event, in probe mode, both must report the same calls to the sink, in the same
 // order, and give the same result; and the fast path must really take the shapes it is for.
-// The events are a conn event and a dns event as Zeek writes them and mutations of them: each
+// The events are conn, dns and http events as Zeek writes them and mutations of them: each
 // field removed, given each other JSON type or an out-of-range value, repeated, renamed, nested;
 // extra fields; other log types; for dns, queries and answers of every kind.
 
@@ -620,6 +620,351 @@ TEST(ZeekFastPathTest, EveryJsonStreamingMutationMapsAlike) {
     taken += ExpectSame(*context, Line(macs));
     ++events;
   }
+  EXPECT_GT(taken, events / 4);
+  EXPECT_LT(taken, events);
+}
+
+// An http event compared with the conn filter and plan, and with filters and plans that keep
+// what http events write: the host and URL, the files' members, http-request-ext (all of it,
+// or only its request header's Host), and "extensions" with nothing read inside. Returns whether
+// the fast path took the event.
+bool ExpectSameHttp(const LogContext& context, const std::string& line) {
+  const bool took = ExpectSame(context, line);
+  observe::PropertyFilter filter;
+  filter.Allow("network-traffic", "dst_ref");
+  filter.Allow("network-traffic", "extensions");
+  filter.Allow("network-traffic", "protocols");
+  filter.Allow("file", "name");
+  filter.Allow("file", "mime_type");
+  filter.AllowOnAnyType("value");
+  const std::set<std::string> plan = {
+      "ipv4-addr",
+      "ipv4-addr.value",
+      "domain-name",
+      "domain-name.value",
+      "url",
+      "url.value",
+      "file",
+      "file.name",
+      "file.mime_type",
+      "network-traffic",
+      "network-traffic.dst_ref",
+      "network-traffic.protocols",
+      "network-traffic.extensions",
+      "network-traffic.extensions.http-request-ext",
+      "network-traffic.extensions.http-request-ext.request_method",
+      "network-traffic.extensions.http-request-ext.request_value",
+      "network-traffic.extensions.http-request-ext.request_version",
+      "network-traffic.extensions.http-request-ext.request_header",
+      "network-traffic.extensions.http-request-ext.request_header.Host",
+      "network-traffic.extensions.http-request-ext.request_header.User-Agent",
+      "network-traffic.extensions.http-request-ext.request_header.Referer"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, plan));
+  const std::set<std::string> host_only = {
+      "url",
+      "url.value",
+      "file",
+      "file.x_zeek_fuid",
+      "network-traffic",
+      "network-traffic.extensions",
+      "network-traffic.extensions.http-request-ext",
+      "network-traffic.extensions.http-request-ext.request_header",
+      "network-traffic.extensions.http-request-ext.request_header.Host"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, host_only));
+  const std::set<std::string> outside = {"url", "url.value", "network-traffic",
+                                         "network-traffic.extensions"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, outside));
+  // A filter that keeps only the files' ids: file objects of only a name or a type are empty.
+  observe::PropertyFilter fuids;
+  fuids.Allow("file", "x_zeek_fuid");
+  fuids.Allow("network-traffic", "src_ref");
+  fuids.AllowOnAnyType("value");
+  EXPECT_EQ(took, ExpectSame(context, line, fuids, host_only));
+  return took;
+}
+
+// An http event as Zeek 6 writes it (as the bench's generator writes it too), with a referrer.
+std::vector<std::pair<std::string, std::string>> HttpFields() {
+  return {{"_path", "\"http\""},
+          {"ts", "1577836800.003578"},
+          {"uid", "\"C3fcf0134855f887c9\""},
+          {"id.orig_h", "\"10.0.43.121\""},
+          {"id.orig_p", "49999"},
+          {"id.resp_h", "\"195.161.213.6\""},
+          {"id.resp_p", "80"},
+          {"trans_depth", "1"},
+          {"method", "\"GET\""},
+          {"host", "\"update.vgzegogt.io\""},
+          {"uri", "\"/mail/87a4132f\""},
+          {"referrer", "\"http://www.example.com/\""},
+          {"version", "\"1.1\""},
+          {"user_agent", "\"Microsoft-CryptoAPI/10.0\""},
+          {"request_body_len", "0"},
+          {"response_body_len", "79063"},
+          {"status_code", "200"},
+          {"status_msg", "\"OK\""},
+          {"tags", "[]"},
+          {"resp_fuids", "[\"F564421f9aae3ef53\"]"},
+          {"resp_mime_types", "[\"text/html\"]"}};
+}
+
+// json-streaming-logs' http event (as in a public research dataset): the host an address.
+std::vector<std::pair<std::string, std::string>> StreamingHttpFields() {
+  return {{"@stream", "\"http\""},
+          {"@system", "\"simplerockbuild.simplerock.lan\""},
+          {"@proc", "\"zeek\""},
+          {"ts", "1588206738.09551"},
+          {"uid", "\"ChOJWf3yQbPwENbBK1\""},
+          {"id_orig_h", "\"10.0.1.4\""},
+          {"id_orig_p", "60757"},
+          {"id_resp_h", "\"192.168.0.4\""},
+          {"id_resp_p", "80"},
+          {"trans_depth", "1"},
+          {"method", "\"OPTIONS\""},
+          {"host", "\"192.168.0.4\""},
+          {"uri", "\"/\""},
+          {"version", "\"1.1\""},
+          {"user_agent", "\"DavClnt\""},
+          {"request_body_len", "0"},
+          {"response_body_len", "209"},
+          {"status_code", "403"},
+          {"status_msg", "\"Forbidden\""},
+          {"tags", "[]"},
+          {"resp_fuids", "[\"F7rWMf1rWbywzkeiU\"]"},
+          {"resp_mime_types", "[\"text/html\"]"},
+          {"client_header_names", "[\"CONNECTION\",\"USER-AGENT\",\"TRANSLATE\",\"HOST\"]"},
+          {"orig_l2_addr", "\"00:0d:3a:13:e3:69\""}};
+}
+
+// Values of host, uri and the lists the fast path takes, and ones it leaves.
+std::vector<std::pair<std::string, std::string>> TakenHttpValues() {
+  return {{"host", "\"-\""},
+          {"host", "\"\""},
+          {"host", "\"(empty)\""},
+          {"host", "\"localhost\""},
+          {"host", "\"195.161.213.6\""},  // the responder: its object
+          {"host", "\"10.0.43.121\""},    // the originator
+          {"host", "\"8.8.8.8\""},
+          {"host", "\"_a-b.example-1.org\""},
+          {"uri", "\"/\""},
+          {"uri", "\"\""},
+          {"uri", "\"-\""},
+          {"uri", "\"*\""},
+          {"uri", "\"mail/87a4132f\""},
+          {"uri", "\"http://other.example/x\""},
+          {"uri", "\"https://other.example:8443/x?y=1\""},
+          {"uri", "\"/x?u=http://a.example/\""},
+          {"uri", "\"/a://b\""},
+          {"uri", "\"update.vgzegogt.io:443\""},
+          {"uri", "\"/%00%ff\\u00fc\""},
+          {"method", "\"-\""},
+          {"method", "\"\""},
+          {"version", "\"-\""},
+          {"version", "\"0123456789abcdef\""},   // 16 bytes: written
+          {"version", "\"0123456789abcdefg\""},  // 17: not
+          {"user_agent", "\"\""},
+          {"referrer", "\"-\""},
+          {"resp_fuids", "[]"},
+          {"resp_fuids", "[\"-\"]"},
+          {"resp_fuids", "[\"Fa\",\"Fb\",\"Fa\"]"},
+          {"resp_mime_types", "[\"text/html\",\"image/png\",\"-\",\"\"]"},
+          {"resp_mime_types", "[]"},
+          {"resp_fuids", "[\"F1\",\"F2\",\"F3\",\"F4\",\"F5\",\"F6\",\"F7\",\"F8\"]"}};
+}
+std::vector<std::pair<std::string, std::string>> LeftHttpValues() {
+  return {{"host", "\"Update.vgzegogt.io\""},
+          {"host", "\"update.vgzegogt.io:8080\""},
+          {"host", "\"update.vgzegogt.io.\""},
+          {"host", "\"195.161.213.6:8080\""},
+          {"host", "\"[2001:db8::1]:80\""},
+          {"host", "\"2001:db8::1\""},
+          {"host", "\"195.161.213.06\""},
+          {"host", "\"a b.example\""},
+          {"host", "null"},
+          {"host", "[\"update.vgzegogt.io\"]"},
+          {"uri", "null"},
+          {"uri", "7"},
+          {"resp_fuids", "\"F564421f9aae3ef53\""},
+          {"resp_fuids", "[\"F1\",\"F2\",\"F3\",\"F4\",\"F5\",\"F6\",\"F7\",\"F8\",\"F9\"]"},
+          {"resp_fuids", "[null]"},
+          {"resp_fuids", "[1]"},
+          {"resp_mime_types", "{}"},
+          {"id.resp_h", "\"2001:db8::1\""},
+          {"id.resp_h", "null"}};
+}
+
+TEST(ZeekFastPathTest, TakesHttpEventsAsZeekWritesThem) {
+  const LogContext http = ZeekContext("http");
+  EXPECT_TRUE(ExpectSameHttp(http, Line(HttpFields())));
+  EXPECT_TRUE(ExpectSameHttp(ZeekContext(""), Line(StreamingHttpFields())));
+  EXPECT_TRUE(ExpectSameHttp(ZeekContext("conn"), Line(HttpFields())));
+  // Without "_path", by the file's name.
+  auto fields = HttpFields();
+  fields.erase(fields.begin());
+  EXPECT_TRUE(ExpectSameHttp(http, Line(fields)));
+  EXPECT_FALSE(ExpectSameHttp(ZeekContext("dns"), Line(fields)));
+  for (const auto& [name, value] : TakenHttpValues()) {
+    EXPECT_TRUE(ExpectSameHttp(http, Line(WithField(HttpFields(), name, value))))
+        << name << " " << value;
+  }
+  for (const auto& [name, value] : LeftHttpValues()) {
+    EXPECT_FALSE(ExpectSameHttp(http, Line(WithField(HttpFields(), name, value))))
+        << name << " " << value;
+  }
+  // The URL of a relative uri without a host: the responder's address, with its port when not
+  // 80; none without a responder.
+  for (const char* port : {"80", "8080", "0", "65535"}) {
+    EXPECT_TRUE(ExpectSameHttp(
+        http, Line(WithField(WithField(HttpFields(), "host", "\"-\""), "id.resp_p", port))));
+  }
+  EXPECT_TRUE(ExpectSameHttp(
+      http, Line(WithField(WithField(HttpFields(), "host", "\"-\""), "id.resp_h", "\"-\""))));
+  auto no_port = WithField(HttpFields(), "host", "\"\"");
+  std::erase_if(no_port, [](const auto& f) { return f.first == "id.resp_p"; });
+  EXPECT_TRUE(ExpectSameHttp(http, Line(no_port)));
+  // Files both ways, lists of unequal lengths, names and types without ids.
+  auto files = HttpFields();
+  files.emplace_back("orig_fuids", "[\"Fo1\",\"Fo2\"]");
+  files.emplace_back("orig_filenames", "[\"a.exe\"]");
+  files.emplace_back("orig_mime_types", "[\"-\",\"application/x-dosexec\",\"text/plain\"]");
+  files.emplace_back("resp_filenames", "[\"-\",\"b.zip\",\"c\"]");
+  EXPECT_TRUE(ExpectSameHttp(http, Line(files)));
+  auto no_ids = HttpFields();
+  std::erase_if(no_ids, [](const auto& f) { return f.first == "resp_fuids"; });
+  no_ids.emplace_back("resp_filenames", "[\"x.txt\",\"-\"]");
+  EXPECT_TRUE(ExpectSameHttp(http, Line(no_ids)));
+  // Ends and host one address, no ends at all.
+  EXPECT_TRUE(
+      ExpectSameHttp(http, Line(WithField(WithField(HttpFields(), "id.orig_h", "\"195.161.213.6\""),
+                                          "host", "\"195.161.213.6\""))));
+  auto no_flow = HttpFields();
+  std::erase_if(no_flow, [](const auto& f) { return f.first.starts_with("id."); });
+  EXPECT_TRUE(ExpectSameHttp(http, Line(no_flow)));
+  EXPECT_TRUE(ExpectSameHttp(http, Line(WithField(no_flow, "host", "\"-\""))));
+  // Proxied headers, "proto": the general mapping's.
+  auto proxied = HttpFields();
+  proxied.emplace_back("proxied", "[\"X-FORWARDED-FOR -> 192.0.2.1\"]");
+  EXPECT_FALSE(ExpectSameHttp(http, Line(proxied)));
+  auto proto = HttpFields();
+  proto.emplace_back("proto", "\"tcp\"");
+  EXPECT_FALSE(ExpectSameHttp(http, Line(proto)));
+}
+
+// The JSON values every field of the mutation tests is given in turn.
+std::vector<std::string> MutationValues() {
+  return {"null",
+          "\"text\"",
+          "\"-\"",
+          "\"\"",
+          "\"(empty)\"",
+          "1.5",
+          "-1",
+          "70000",
+          "1e20",
+          "true",
+          "[]",
+          "[\"10.0.0.9\"]",
+          "[\"www.example.com\"]",
+          "[\"a\",\"-\",\"b\"]",
+          "[300.0,\"10.0.0.9\"]",
+          "[[\"x\"]]",
+          "{}",
+          "{\"a\":\"10.0.0.9\"}",
+          "\"80\"",
+          "\"10.9.8.7\"",
+          "\"195.161.213.6\"",
+          "\"www.example.com\"",
+          "\"WWW.example.com\"",
+          "\"www.example.com.\"",
+          "\"www.example.com:8080\"",
+          "\"2001:db8::1\"",
+          "\"[2001:db8::1]:8080\"",
+          "\"::ffff:10.0.0.1\"",
+          "\"00:11:22:33:44:55\"",
+          "\"/\"",
+          "\"http://a.example/b\"",
+          "\"icmp\"",
+          "\"DTLSv12\"",
+          "\"0123456789abcdef0123456789ABCDEF\"",
+          "18446744073709551615",
+          "0"};
+}
+
+// Each field of `base` removed, given each value, repeated, repeated with another value and
+// underscored; then each of `extras` added. Counts the events and the ones taken.
+template <typename Compare>
+void Mutate(const LogContext& context, const std::vector<std::pair<std::string, std::string>>& base,
+            const std::vector<std::pair<std::string, std::string>>& extras, Compare&& compare,
+            size_t* taken, size_t* events) {
+  for (size_t i = 0; i < base.size(); ++i) {
+    auto removed = base;
+    removed.erase(removed.begin() + i);
+    *taken += compare(context, Line(removed));
+    ++*events;
+    for (const std::string& value : MutationValues()) {
+      auto changed = base;
+      changed[i].second = value;
+      *taken += compare(context, Line(changed));
+      ++*events;
+    }
+    auto repeated = base;
+    repeated.push_back(base[i]);
+    *taken += compare(context, Line(repeated));
+    auto repeated_other = base;
+    repeated_other.emplace_back(base[i].first, "[\"1.1.1.1\",\"one.example\"]");
+    *taken += compare(context, Line(repeated_other));
+    *events += 2;
+    if (base[i].first.find('.') != std::string::npos) {
+      auto underscored = base;
+      underscored[i].first[underscored[i].first.find('.')] = '_';
+      *taken += compare(context, Line(underscored));
+      ++*events;
+    }
+  }
+  for (const auto& extra : extras) {
+    auto later = base;
+    later.push_back(extra);
+    *taken += compare(context, Line(later));
+    ++*events;
+  }
+}
+
+// Extra fields for every log type: unnamed ones that hold addresses or not, other logs',
+// "_path" and "@stream", nested.
+std::vector<std::pair<std::string, std::string>> ExtraFields() {
+  return {{"orig_l2_addr", "\"00:11:22:33:44:55\""},
+          {"note", "\"10.1.2.3, 10.1.2.4\""},
+          {"x_list", "[300.0,\"10.1.2.3\"]"},
+          {"x_list", "[\"fe80::1%eth0\"]"},
+          {"x_list", "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]"},
+          {"x_text", "\"deadbeef\""},
+          {"vlan", "12"},
+          {"service", "\"http\""},
+          {"query", "\"www.example.com\""},
+          {"proto", "\"udp\""},
+          {"duration", "1.0"},
+          {"@stream", "\"http\""},
+          {"id", "{\"orig_h\":\"10.5.5.5\"}"},
+          {"id", "{\"resp_p\":8080}"},
+          {"x", "{\"y\":1}"},
+          {"_path", "\"http\""},
+          {"_path", "\"ssl\""},
+          {"_path", "\"files\""},
+          {"_path", "\"-\""}};
+}
+
+TEST(ZeekFastPathTest, EveryHttpMutationMapsAlike) {
+  size_t taken = 0, events = 0;
+  auto extras = ExtraFields();
+  for (const auto& [name, value] : TakenHttpValues()) extras.emplace_back(name, value);
+  for (const auto& [name, value] : LeftHttpValues()) extras.emplace_back(name, value);
+  for (const char* list : {"orig_fuids", "orig_filenames", "orig_mime_types", "resp_filenames"}) {
+    extras.emplace_back(list, "[\"a\",\"-\",\"b\"]");
+    extras.emplace_back(list, "[\"\"]");
+    extras.emplace_back(list, "\"a\"");
+  }
+  Mutate(ZeekContext("http"), HttpFields(), extras, ExpectSameHttp, &taken, &events);
+  Mutate(ZeekContext(""), StreamingHttpFields(), ExtraFields(), ExpectSameHttp, &taken, &events);
   EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
 }

@@ -27,6 +27,7 @@
 #include "concord/base/ipv4.h"
 #include "concord/base/timestamp.h"
 #include "concord/ingest/adapters.h"
+#include "concord/ingest/fast_probe.h"
 #include "concord/ingest/log_time.h"
 #include "concord/observe/builder_sink.h"
 
@@ -1612,7 +1613,7 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 }
 
 // ---------------------------------------------------------------------------------------------
-// The probe fast paths for the commonest events of all: conn and dns events in JSON as Zeek
+// The probe fast paths for the commonest events of all: conn, dns and http events in JSON as Zeek
 // writes them (numbers as numbers, IPv4 ends, "_path" first or the log type in the file's name),
 // and as json-streaming-logs write them ("@stream" first, underscored names, MAC addresses in
 // unnamed fields), when the scanner maps them in probe mode (ObservationBuilder::probe() set),
@@ -1630,7 +1631,8 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 // (null and text included), an unset or non-IPv4 address, ICMP, an unnamed text field that might
 // hold an IP address (the general mapping scans those) or more than FastEnds::kMaxMacs MAC
 // addresses; for conn, a list; for dns, a query or answer not proved to be added as it is (see
-// FastName), more than kMaxFastListItems answers or items of an unnamed list.
+// FastName), more than kMaxFastListItems answers or items of an unnamed list; for http, see
+// FastHttpFields.
 
 // The most answers (and items of one unnamed list, as "TTLs") a dns event may have for the fast
 // path: well under the builder's Limits, which it therefore never reaches.
@@ -2210,6 +2212,228 @@ void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilt
       });
 }
 
+// ---- http: the host, the URL, the files of the bodies, the http-request-ext extension.
+//
+// Taken as Zeek writes it: host unset, a name of ClassifyName (AddHost adds it as it is) or an
+// IPv4 address; uri, method, version, user_agent and referrer as text of at most
+// kMaxFastHttpText bytes; the fuids, file names and MIME types as lists (of any lengths, at most
+// kMaxFastHttpFiles items each) of such text. Anything else, "proto" and "proxied" included,
+// goes to the general mapping.
+
+constexpr size_t kMaxFastHttpText = 4096;
+constexpr size_t kMaxFastHttpFiles = 8;
+
+// One of the lists of an http event (fuids, file names or MIME types), as read: the first
+// `count` items. Trivially constructible but for `count`: not cleared on every event.
+struct FastTextList {
+  size_t count = 0;
+  const char* data[kMaxFastHttpFiles];
+  size_t size[kMaxFastHttpFiles];
+  std::string_view at(size_t i) const {
+    return i < count ? std::string_view(data[i], size[i]) : std::string_view();
+  }
+};
+
+// An http event's fields as FastHttpFields reads them.
+struct HttpFields : FastEnds {
+  std::string_view host, uri, method, version, user_agent, referrer;
+  bool host_is_ipv4 = false;
+  uint8_t host4[4];
+  // orig_fuids, orig_filenames, orig_mime_types, resp_fuids, resp_filenames, resp_mime_types.
+  FastTextList lists[6];
+};
+
+// Reads a list of text as Record::ForEach reads it for AddHttpFiles: a JSON array of strings
+// (a lone string, which ForEach also takes, is left to the general mapping).
+bool FastTextItems(json::Element value, FastTextList* list) {
+  json::ArrayView array;
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  for (json::Element item : array) {
+    std::string_view s;
+    if (list->count == kMaxFastHttpFiles || item.get_string().get(s) != simdjson::SUCCESS ||
+        s.size() > kMaxFastHttpText) {
+      return false;
+    }
+    list->data[list->count] = s.data();
+    list->size[list->count] = s.size();
+    ++list->count;
+  }
+  return true;
+}
+
+// A text field of at most kMaxFastHttpText bytes.
+bool FastText(json::Element value, std::string_view* out) {
+  return value.get_string().get(*out) == simdjson::SUCCESS && out->size() <= kMaxFastHttpText;
+}
+
+// Reads an http event of the shape above into `f`; false for anything else. `members` and
+// `first` as for FastConnFields.
+bool FastHttpFields(FastMembers members, Field first, HttpFields* f) {
+  std::string_view path;
+  double ts = 0;
+  uint64_t seen = first != Field::kOther ? uint64_t{1} << static_cast<unsigned>(first) : 0;
+  static_assert(static_cast<unsigned>(Field::kRespMimeTypes) < 64);
+  for (auto [key, value] : members) {
+    const Field field = Classify(key);
+    if (field == Field::kOther) {
+      if (!FastScanned(value, f)) return false;
+      continue;
+    }
+    // A repeated name (the first wins there): refused before reading, which would add to a
+    // list twice.
+    if (static_cast<unsigned>(field) >= 64) return false;  // not an http field
+    const uint64_t bit = uint64_t{1} << static_cast<unsigned>(field);
+    if ((seen & bit) != 0) return false;
+    seen |= bit;
+    switch (field) {
+      case Field::kPath:
+        if (value.get_string().get(path) != simdjson::SUCCESS ||
+            LogTypeOf(path) != LogType::kHttp) {
+          return false;
+        }
+        break;
+      case Field::kTs:
+      case Field::kOrigH:
+      case Field::kRespH:
+      case Field::kOrigP:
+      case Field::kRespP:
+        if (!FastEndsField(field, value, &ts, f)) return false;
+        break;
+      case Field::kHost:
+        // Unset, a name AddHost adds as it is, or an IPv4 address.
+        if (value.get_string().get(f->host) != simdjson::SUCCESS) return false;
+        if (!Absent(f->host) && ClassifyName(f->host) == FastName::kUnknown) {
+          if (!ParseIpv4(f->host, f->host4)) return false;
+          f->host_is_ipv4 = true;
+        }
+        break;
+      case Field::kUri:
+        if (!FastText(value, &f->uri)) return false;
+        break;
+      case Field::kMethod:
+        if (!FastText(value, &f->method)) return false;
+        break;
+      case Field::kVersion:
+        if (!FastText(value, &f->version)) return false;
+        break;
+      case Field::kUserAgent:
+        if (!FastText(value, &f->user_agent)) return false;
+        break;
+      case Field::kReferrer:
+        if (!FastText(value, &f->referrer)) return false;
+        break;
+      case Field::kOrigFuids:
+      case Field::kOrigFilenames:
+      case Field::kOrigMimeTypes:
+      case Field::kRespFuids:
+      case Field::kRespFilenames:
+      case Field::kRespMimeTypes: {
+        static_assert(
+            static_cast<int>(Field::kRespMimeTypes) - static_cast<int>(Field::kOrigFuids) == 5);
+        const size_t i =
+            static_cast<size_t>(static_cast<int>(field) - static_cast<int>(Field::kOrigFuids));
+        if (!FastTextItems(value, &f->lists[i])) return false;
+        break;
+      }
+      default:
+        // Another log type's field, "proto", "proxied" or "@stream": the general mapping
+        // decides what it means.
+        return false;
+    }
+  }
+  if (!FastEndsDone(seen, ts, f)) return false;
+  f->proto = "tcp";  // as MapHttp has it
+  return true;
+}
+
+// The URL MapHttp composes, into `url` ("" for none).
+void FastHttpUrl(const HttpFields& f, std::string& url) {
+  url.clear();
+  const size_t scheme = f.uri.find("://");
+  if (scheme != std::string_view::npos && scheme < 10) {
+    url.assign(f.uri);
+  } else if (!f.uri.empty() && f.uri.front() == '/') {
+    if (!Absent(f.host)) {
+      url = "http://";
+      url.append(f.host);
+    } else if (!Absent(f.resp_h)) {  // IPv4: no brackets
+      url = "http://";
+      url.append(f.resp_h);
+      if (f.resp_p >= 0 && f.resp_p != 80) {
+        char port[8];
+        const auto [end, ec] = std::to_chars(port, port + sizeof port, f.resp_p);
+        url.push_back(':');
+        url.append(port, end);
+      }
+    }
+    if (!url.empty()) url.append(f.uri);
+  }
+}
+
+// Reports the file objects AddHttpFiles adds for one direction (lists `fuids`, `names`, `types`).
+void ProbeHttpFiles(const FastTextList& fuids, const FastTextList& names, const FastTextList& types,
+                    BuilderSink* sink, const observe::PropertyFilter* filter) {
+  const size_t n = std::max(fuids.count, std::max(names.count, types.count));
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view fuid = fuids.at(i), name = names.at(i), type = types.at(i);
+    if (Absent(fuid) && Absent(name) && Absent(type)) continue;
+    FastComposite file(sink, "file", filter);
+    if (!file.wanted()) continue;
+    if (!Absent(name)) file.String("name", name);
+    if (!Absent(type)) file.String("mime_type", type);
+    if (!Absent(fuid)) file.String("x_zeek_fuid", fuid);
+  }
+}
+
+// Reports a member of a nested object (not filtered), when set.
+void ProbeNestedText(BuilderSink* sink, BuilderSink::Cursor parent, std::string_view key,
+                     std::string_view value) {
+  if (Absent(value)) return;
+  if (const BuilderSink::Cursor m = sink->Member(parent, key); m != BuilderSink::kNone) {
+    sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kString, value, 0, nullptr}, false);
+  }
+}
+
+// Reports to `sink` what MapHttp reports through a probe-mode builder with `filter` (or none).
+void ProbeHttp(const HttpFields& f, BuilderSink* sink, const observe::PropertyFilter* filter,
+               std::string& scratch, std::string& url) {
+  using Cursor = BuilderSink::Cursor;
+  constexpr Cursor kNone = BuilderSink::kNone;
+  const FastKeys keys = ProbeEnds(f, sink);
+  if (!Absent(f.host)) {
+    if (!f.host_is_ipv4) {
+      sink->SimpleObject("domain-name", f.host, nullptr);
+    } else if (!((!keys.src().empty() && f.host == f.orig_h) ||
+                 (!keys.dst().empty() && f.host == f.resp_h))) {
+      sink->SimpleObject("ipv4-addr", f.host, f.host4);
+    }
+  }
+  FastHttpUrl(f, url);
+  if (!Absent(url)) sink->SimpleObject("url", url, nullptr);
+  ProbeHttpFiles(f.lists[0], f.lists[1], f.lists[2], sink, filter);
+  ProbeHttpFiles(f.lists[3], f.lists[4], f.lists[5], sink, filter);
+  ProbeScanned(f, sink);  // ScanForAddresses, after the files
+  ProbeFlow(
+      f, keys, "http", sink, filter, scratch, [](FastFlowWriter&) {},
+      [&](Cursor extensions) {
+        // Nested: the filter does not apply; unset values are not written.
+        const Cursor x = sink->Member(extensions, "http-request-ext");
+        if (x == kNone) return;
+        ProbeNestedText(sink, x, "request_method", f.method);
+        ProbeNestedText(sink, x, "request_value", f.uri);
+        if (!Absent(f.version) && f.version.size() <= 16) {
+          char text[24] = "HTTP/";
+          std::memcpy(text + 5, f.version.data(), f.version.size());
+          ProbeNestedText(sink, x, "request_version", std::string_view(text, 5 + f.version.size()));
+        }
+        const Cursor h = sink->Member(x, "request_header");
+        if (h == kNone) return;
+        ProbeNestedText(sink, h, "Host", f.host);
+        ProbeNestedText(sink, h, "User-Agent", f.user_agent);
+        ProbeNestedText(sink, h, "Referer", f.referrer);
+      });
+}
+
 // The fast paths: true when one took the event (in probe mode only).
 [[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, const LogContext& context,
                                                ObservationBuilder* b) {
@@ -2249,6 +2473,14 @@ void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilt
       if (!FastDnsFields(members, first, &f)) return false;
       b->Reset(f.time());
       ProbeDns(f, sink, b->filter(), scratch);
+      return true;
+    }
+    case LogType::kHttp: {
+      HttpFields f;
+      if (!FastHttpFields(members, first, &f)) return false;
+      b->Reset(f.time());
+      static thread_local std::string url;
+      ProbeHttp(f, sink, b->filter(), scratch, url);
       return true;
     }
     default:
