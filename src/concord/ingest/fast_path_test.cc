@@ -1,12 +1,13 @@
 // The adapters' probe fast paths (adapters.h) against the general mappings they stand in for:
 // for every event, in probe mode, both must report the same calls to the sink, in the same
 // order, and give the same result; and the fast path must really take the shapes it is for.
-// The events are conn, dns and http events as Zeek writes them and mutations of them: each
+// The events are conn, dns, http and ssl events as Zeek writes them and mutations of them: each
 // field removed, given each other JSON type or an out-of-range value, repeated, renamed, nested;
 // extra fields; other log types; for dns, queries and answers of every kind.
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
 #include <string>
 #include <utility>
@@ -965,6 +966,246 @@ TEST(ZeekFastPathTest, EveryHttpMutationMapsAlike) {
   }
   Mutate(ZeekContext("http"), HttpFields(), extras, ExpectSameHttp, &taken, &events);
   Mutate(ZeekContext(""), StreamingHttpFields(), ExtraFields(), ExpectSameHttp, &taken, &events);
+  EXPECT_GT(taken, events / 4);
+  EXPECT_LT(taken, events);
+}
+
+// An ssl event compared with the conn filter and plan, and with filters and plans that keep
+// what ssl events write: the names, the certificates' hashes, issuer and subject, x-tls-ext
+// (all of it, or only its ja3), and "extensions" with nothing read inside. Returns whether the
+// fast path took the event.
+bool ExpectSameSsl(const LogContext& context, const std::string& line) {
+  const bool took = ExpectSame(context, line);
+  observe::PropertyFilter filter;
+  filter.Allow("network-traffic", "dst_ref");
+  filter.Allow("network-traffic", "extensions");
+  filter.Allow("network-traffic", "protocols");
+  filter.Allow("x509-certificate", "hashes");
+  filter.Allow("x509-certificate", "subject");
+  filter.AllowOnAnyType("value");
+  const std::set<std::string> plan = {"ipv4-addr",
+                                      "ipv4-addr.value",
+                                      "domain-name",
+                                      "domain-name.value",
+                                      "x509-certificate",
+                                      "x509-certificate.hashes",
+                                      "x509-certificate.hashes.MD5",
+                                      "x509-certificate.hashes.SHA-1",
+                                      "x509-certificate.hashes.SHA-256",
+                                      "x509-certificate.hashes.SHA-512",
+                                      "x509-certificate.subject",
+                                      "x509-certificate.issuer",
+                                      "network-traffic",
+                                      "network-traffic.dst_ref",
+                                      "network-traffic.protocols",
+                                      "network-traffic.extensions",
+                                      "network-traffic.extensions.x-tls-ext",
+                                      "network-traffic.extensions.x-tls-ext.server_name",
+                                      "network-traffic.extensions.x-tls-ext.version",
+                                      "network-traffic.extensions.x-tls-ext.cipher",
+                                      "network-traffic.extensions.x-tls-ext.ja3",
+                                      "network-traffic.extensions.x-tls-ext.ja3s",
+                                      "network-traffic.extensions.x-tls-ext.ja4",
+                                      "network-traffic.extensions.x-tls-ext.ja4s"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, plan));
+  const std::set<std::string> ja3_only = {"x509-certificate",
+                                          "x509-certificate.hashes",
+                                          "x509-certificate.hashes.SHA-1",
+                                          "network-traffic",
+                                          "network-traffic.extensions",
+                                          "network-traffic.extensions.x-tls-ext",
+                                          "network-traffic.extensions.x-tls-ext.ja3"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, ja3_only));
+  // A filter that keeps the issuer but not the hashes.
+  observe::PropertyFilter issuer;
+  issuer.Allow("x509-certificate", "issuer");
+  issuer.Allow("network-traffic", "src_ref");
+  issuer.AllowOnAnyType("value");
+  EXPECT_EQ(took, ExpectSame(context, line, issuer, plan));
+  return took;
+}
+
+// An ssl event as Zeek 6 writes it (as the bench's generator writes it too), with the chain's
+// fingerprints.
+std::vector<std::pair<std::string, std::string>> SslFields() {
+  return {{"_path", "\"ssl\""},
+          {"ts", "1577836800.011785"},
+          {"uid", "\"C3fd5ac89b0a262a9a\""},
+          {"id.orig_h", "\"10.0.72.184\""},
+          {"id.orig_p", "49532"},
+          {"id.resp_h", "\"77.62.60.15\""},
+          {"id.resp_p", "443"},
+          {"version", "\"TLSv13\""},
+          {"cipher", "\"TLS_AES_128_GCM_SHA256\""},
+          {"curve", "\"x25519\""},
+          {"server_name", "\"files.fbumgiriwkx.net\""},
+          {"resumed", "false"},
+          {"established", "true"},
+          {"ssl_history", "\"CsiI\""},
+          {"cert_chain_fps",
+           "[\"9641629336852c530fff6cb315fa9556f66aaebe7a0791047033d45a01d9ad6a\","
+           "\"94ed7ee8584263da3b78eb87e418e6354dd067c723445473c16f21e4e2bf2914\"]"},
+          {"ja3", "\"b08f3098674b36a42b0105a852dda79c\""},
+          {"ja3s", "\"e23944dd9ea36ae38aee228ac8a62389\""}};
+}
+
+// json-streaming-logs' ssl event (as in a public research dataset): the server name an
+// address, the subject and issuer, a SHA-1, the chain by file id.
+std::vector<std::pair<std::string, std::string>> StreamingSslFields() {
+  return {{"@stream", "\"ssl\""},
+          {"@system", "\"bobs.bigwheel.local\""},
+          {"@proc", "\"zeek\""},
+          {"ts", "1588207244.736422"},
+          {"uid", "\"CpnezL3085IfcJzSAe\""},
+          {"id_orig_h", "\"10.0.1.6\""},
+          {"id_orig_p", "57091"},
+          {"id_resp_h", "\"192.168.0.4\""},
+          {"id_resp_p", "8443"},
+          {"version", "\"TLSv12\""},
+          {"cipher", "\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\""},
+          {"curve", "\"secp256r1\""},
+          {"server_name", "\"192.168.0.4\""},
+          {"resumed", "false"},
+          {"established", "true"},
+          {"cert_chain_fuids", "[\"F1v6sJmRC73GU6WT3\"]"},
+          {"client_cert_chain_fuids", "[]"},
+          {"subject",
+           "\"emailAddress=synthesize@rempel.group.net,CN=rempel.group.net,OU=synthesize,"
+           "O=Rempel Group,ST=SC,C=US\""},
+          {"issuer",
+           "\"emailAddress=synthesize@rempel.group.net,CN=rempel.group.net,OU=synthesize,"
+           "O=Rempel Group,ST=SC,C=US\""},
+          {"validation_status", "\"self signed certificate\""},
+          {"resp_certificate_sha1", "\"d9105746ea023ecdc6a47e7b4d026d5308525b8c\""},
+          {"ja3", "\"e0fe397a5edfba9a6facc7c7b341f4eb\""},
+          {"ja3s", "\"e35df3e00ca4ef31d42b34bebaa2f86e\""},
+          {"orig_l2_addr", "\"00:0d:3a:13:e3:69\""}};
+}
+
+const char kMd5[] = "18b3c0c897950aa29f1aec75a7703581";
+const char kSha1[] = "4943c3e731d9ccafae72c4c0f3de08db59303e12";
+const char kSha256[] = "9641629336852c530fff6cb315fa9556f66aaebe7a0791047033d45a01d9ad6a";
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Values the fast path takes, and ones it leaves.
+std::vector<std::pair<std::string, std::string>> TakenSslValues() {
+  const std::string sha512 = std::string(kSha256) + kSha256;
+  return {{"server_name", "\"-\""},
+          {"server_name", "\"\""},
+          {"server_name", "\"localhost\""},
+          {"server_name", "\"77.62.60.15\""},
+          {"server_name", "\"8.8.8.8\""},
+          {"version", "\"DTLSv12\""},
+          {"version", "\"-\""},
+          {"cipher", "\"\""},
+          {"ja3", "\"B08F3098674B36A42B0105A852DDA79C\""},
+          {"ja3", "\"b08f3098674b36a42b0105a852dda79\""},
+          {"ja3", "\"b08f3098674b36a42b0105a852dda79g\""},
+          {"ja3", "\"-\""},
+          {"ja3s", "\"\""},
+          {"ja4", "\"t13d1516h2_8daaf6152771_b0da82dd1658\""},
+          {"ja4s", "\"t130200_1301_234ea6891581\""},
+          {"cert_chain_fps", "[]"},
+          {"cert_chain_fps", "[\"-\"]"},
+          {"cert_chain_fps", "[" + Quoted(kSha1) + "]"},
+          {"cert_chain_fps", "[" + Quoted(kMd5) + "," + Quoted(Upper(kSha256)) + "]"},
+          {"cert_chain_fps", "[\"F1v6sJmRC73GU6WT3\"," + Quoted(sha512) + "]"},
+          {"cert_chain_fps", "[\"ab:cd\"," + Quoted(kSha256) + "," + Quoted(kSha256) + "]"},
+          {"cert_chain_fps", "[" + Quoted(std::string(kSha256) + "0") + "]"},
+          {"subject", "\"CN=files.fbumgiriwkx.net\""},
+          {"subject", "\"CN=FILES.Fbumgiriwkx.NET,O=Example\""},
+          {"subject", "\"CN=*.example.com,O=Example\""},
+          {"subject", "\"CN=localhost\""},
+          {"subject", "\"O=Example\""},
+          {"subject", "\"-\""},
+          {"issuer", "\"CN=Example CA,O=Example\""},
+          {"resp_certificate_sha1", Quoted(kSha1)},
+          {"resp_certificate_sha1", Quoted(Upper(kSha1))},
+          {"resp_certificate_sha1", Quoted(kMd5)},
+          {"resp_certificate_sha1", "\"-\""}};
+}
+std::vector<std::pair<std::string, std::string>> LeftSslValues() {
+  return {{"server_name", "\"Files.fbumgiriwkx.net\""},
+          {"server_name", "\"files.fbumgiriwkx.net.\""},
+          {"server_name", "\"2001:db8::1\""},
+          {"server_name", "\"77.62.60.015\""},
+          {"server_name", "null"},
+          {"subject", "\"CN=files.example.,O=Example\""},
+          {"subject", "\"CN=1.2.3.4.\""},
+          {"subject", "\"CN=1.2.3.4\""},
+          {"subject", "\"CN=10.0.1.6,O=x\""},
+          {"subject", "null"},
+          {"ja3", "null"},
+          {"ja3", "32"},
+          {"version", "[\"TLSv12\"]"},
+          {"cert_chain_fps", Quoted(kSha256)},
+          {"cert_chain_fps", "[null]"},
+          {"cert_chain_fps", "[1]"},
+          {"cert_chain_fps", "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]"},
+          {"resp_certificate_sha1", "7"}};
+}
+
+TEST(ZeekFastPathTest, TakesSslEventsAsZeekWritesThem) {
+  const LogContext ssl = ZeekContext("ssl");
+  EXPECT_TRUE(ExpectSameSsl(ssl, Line(SslFields())));
+  EXPECT_TRUE(ExpectSameSsl(ZeekContext(""), Line(StreamingSslFields())));
+  auto fields = SslFields();
+  fields.erase(fields.begin());
+  EXPECT_TRUE(ExpectSameSsl(ssl, Line(fields)));
+  EXPECT_FALSE(ExpectSameSsl(ZeekContext("http"), Line(fields)));
+  for (const auto& [name, value] : TakenSslValues()) {
+    EXPECT_TRUE(ExpectSameSsl(ssl, Line(WithField(SslFields(), name, value))))
+        << name << " " << value;
+    EXPECT_TRUE(ExpectSameSsl(ZeekContext(""), Line(WithField(StreamingSslFields(), name, value))))
+        << name << " " << value;
+  }
+  for (const auto& [name, value] : LeftSslValues()) {
+    // In whichever base event has the field (SslFields has no subject, StreamingSslFields no
+    // cert_chain_fps).
+    const bool streaming = name == "subject" || name == "resp_certificate_sha1";
+    EXPECT_FALSE(streaming ? ExpectSameSsl(ZeekContext(""),
+                                           Line(WithField(StreamingSslFields(), name, value)))
+                           : ExpectSameSsl(ssl, Line(WithField(SslFields(), name, value))))
+        << name << " " << value;
+  }
+  // The chain by file id when no fingerprint: cert_chain_fuids holding fingerprints, either
+  // list bad-typed while the other gives the chain.
+  auto both = SslFields();
+  both.emplace_back("cert_chain_fuids", "[" + Quoted(kMd5) + "]");
+  EXPECT_TRUE(ExpectSameSsl(ssl, Line(both)));
+  EXPECT_TRUE(ExpectSameSsl(ssl, Line(WithField(both, "cert_chain_fps", "[\"Fx\",\"-\",\"\"]"))));
+  EXPECT_FALSE(ExpectSameSsl(ssl, Line(WithField(both, "cert_chain_fuids", "[1]"))));
+  EXPECT_FALSE(ExpectSameSsl(ssl, Line(WithField(both, "cert_chain_fps", "[1]"))));
+  // The CN is the server name (in another case); no ends; "proto" is the general mapping's.
+  auto cn = SslFields();
+  cn.emplace_back("subject", "\"CN=Files.fbumgiriwkx.net\"");
+  EXPECT_TRUE(ExpectSameSsl(ssl, Line(cn)));
+  cn.emplace_back("resp_certificate_sha1", Quoted(kSha1));
+  EXPECT_TRUE(ExpectSameSsl(ssl, Line(cn)));
+  auto no_flow = StreamingSslFields();
+  std::erase_if(no_flow, [](const auto& f) { return f.first.starts_with("id_"); });
+  EXPECT_TRUE(ExpectSameSsl(ZeekContext("ssl"), Line(no_flow)));
+  auto proto = SslFields();
+  proto.emplace_back("proto", "\"tcp\"");
+  EXPECT_FALSE(ExpectSameSsl(ssl, Line(proto)));
+}
+
+TEST(ZeekFastPathTest, EverySslMutationMapsAlike) {
+  size_t taken = 0, events = 0;
+  auto extras = ExtraFields();
+  for (const auto& [name, value] : TakenSslValues()) extras.emplace_back(name, value);
+  for (const auto& [name, value] : LeftSslValues()) extras.emplace_back(name, value);
+  extras.emplace_back("cert_chain_fuids", "[\"F1\"]");
+  extras.emplace_back("cert_chain_fuids", "[" + Quoted(kSha1) + "]");
+  extras.emplace_back("subject", "\"CN=files.fbumgiriwkx.net\"");
+  extras.emplace_back("resp_certificate_sha1", Quoted(kSha1));
+  Mutate(ZeekContext("ssl"), SslFields(), extras, ExpectSameSsl, &taken, &events);
+  Mutate(ZeekContext(""), StreamingSslFields(), extras, ExpectSameSsl, &taken, &events);
   EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
 }

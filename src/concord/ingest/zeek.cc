@@ -1613,10 +1613,10 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 }
 
 // ---------------------------------------------------------------------------------------------
-// The probe fast paths for the commonest events of all: conn, dns and http events in JSON as Zeek
-// writes them (numbers as numbers, IPv4 ends, "_path" first or the log type in the file's name),
-// and as json-streaming-logs write them ("@stream" first, underscored names, MAC addresses in
-// unnamed fields), when the scanner maps them in probe mode (ObservationBuilder::probe() set),
+// The probe fast paths for the commonest events of all: conn, dns, http and ssl events in JSON as
+// Zeek writes them (numbers as numbers, IPv4 ends, "_path" first or the log type in the file's
+// name), and as json-streaming-logs write them ("@stream" first, underscored names, MAC addresses
+// in unnamed fields), when the scanner maps them in probe mode (ObservationBuilder::probe() set),
 // which 98% of events never leave. The general mapping pays for its generality on every such
 // event: the Record (underscored and nested names, TSV, text for numbers) and the builder's
 // bookkeeping of members, keys and objects that probe mode reports and then forgets. Here the
@@ -1631,8 +1631,8 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 // (null and text included), an unset or non-IPv4 address, ICMP, an unnamed text field that might
 // hold an IP address (the general mapping scans those) or more than FastEnds::kMaxMacs MAC
 // addresses; for conn, a list; for dns, a query or answer not proved to be added as it is (see
-// FastName), more than kMaxFastListItems answers or items of an unnamed list; for http, see
-// FastHttpFields.
+// FastName), more than kMaxFastListItems answers or items of an unnamed list; for http and ssl,
+// see FastHttpFields and FastSslFields.
 
 // The most answers (and items of one unnamed list, as "TTLs") a dns event may have for the fast
 // path: well under the builder's Limits, which it therefore never reaches.
@@ -2216,19 +2216,19 @@ void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilt
 //
 // Taken as Zeek writes it: host unset, a name of ClassifyName (AddHost adds it as it is) or an
 // IPv4 address; uri, method, version, user_agent and referrer as text of at most
-// kMaxFastHttpText bytes; the fuids, file names and MIME types as lists (of any lengths, at most
-// kMaxFastHttpFiles items each) of such text. Anything else, "proto" and "proxied" included,
+// kMaxFastFieldText bytes; the fuids, file names and MIME types as lists (of any lengths, at most
+// kMaxFastTextItems items each) of such text. Anything else, "proto" and "proxied" included,
 // goes to the general mapping.
 
-constexpr size_t kMaxFastHttpText = 4096;
-constexpr size_t kMaxFastHttpFiles = 8;
+constexpr size_t kMaxFastFieldText = 4096;
+constexpr size_t kMaxFastTextItems = 8;
 
 // One of the lists of an http event (fuids, file names or MIME types), as read: the first
 // `count` items. Trivially constructible but for `count`: not cleared on every event.
 struct FastTextList {
   size_t count = 0;
-  const char* data[kMaxFastHttpFiles];
-  size_t size[kMaxFastHttpFiles];
+  const char* data[kMaxFastTextItems];
+  size_t size[kMaxFastTextItems];
   std::string_view at(size_t i) const {
     return i < count ? std::string_view(data[i], size[i]) : std::string_view();
   }
@@ -2250,8 +2250,8 @@ bool FastTextItems(json::Element value, FastTextList* list) {
   if (value.get_array().get(array) != simdjson::SUCCESS) return false;
   for (json::Element item : array) {
     std::string_view s;
-    if (list->count == kMaxFastHttpFiles || item.get_string().get(s) != simdjson::SUCCESS ||
-        s.size() > kMaxFastHttpText) {
+    if (list->count == kMaxFastTextItems || item.get_string().get(s) != simdjson::SUCCESS ||
+        s.size() > kMaxFastFieldText) {
       return false;
     }
     list->data[list->count] = s.data();
@@ -2261,9 +2261,9 @@ bool FastTextItems(json::Element value, FastTextList* list) {
   return true;
 }
 
-// A text field of at most kMaxFastHttpText bytes.
+// A text field of at most kMaxFastFieldText bytes.
 bool FastText(json::Element value, std::string_view* out) {
-  return value.get_string().get(*out) == simdjson::SUCCESS && out->size() <= kMaxFastHttpText;
+  return value.get_string().get(*out) == simdjson::SUCCESS && out->size() <= kMaxFastFieldText;
 }
 
 // Reads an http event of the shape above into `f`; false for anything else. `members` and
@@ -2434,6 +2434,200 @@ void ProbeHttp(const HttpFields& f, BuilderSink* sink, const observe::PropertyFi
       });
 }
 
+// ---- ssl: the server name, the certificate's CN, the chain's x509-certificates, x-tls-ext.
+//
+// Taken as Zeek writes it: server_name unset, a name of ClassifyName or an IPv4 address;
+// version, cipher, ja3, ja3s, ja4, ja4s, subject, issuer and resp_certificate_sha1 as text of
+// at most kMaxFastFieldText bytes; cert_chain_fps and cert_chain_fuids as lists of at most
+// kMaxFastTextItems strings (both read, whichever MapSsl uses: it type-checks the second only
+// when the first gives no fingerprint); a subject whose CN names a host only when the CN has a
+// letter and no trailing dot (AddDomainName then adds it lower-cased). Anything else, "proto"
+// included, goes to the general mapping.
+
+// An ssl event's fields as FastSslFields reads them.
+struct SslFields : FastEnds {
+  std::string_view server_name, version, cipher, ja3, ja3s, ja4, ja4s, subject, issuer, sha1;
+  bool server_is_ipv4 = false;
+  uint8_t server4[4];
+  size_t cn_size = 0;  // the subject's CN as AddDomainName adds it: the first cn_size of cn
+  char cn[253];
+  FastTextList fps, fuids;
+};
+
+// Reads an ssl event of the shape above into `f`; false for anything else. `members` and
+// `first` as for FastConnFields.
+bool FastSslFields(FastMembers members, Field first, SslFields* f) {
+  std::string_view path;
+  double ts = 0;
+  uint64_t seen = first != Field::kOther ? uint64_t{1} << static_cast<unsigned>(first) : 0;
+  static_assert(static_cast<unsigned>(Field::kRespCertificateSha1) < 64);
+  for (auto [key, value] : members) {
+    const Field field = Classify(key);
+    if (field == Field::kOther) {
+      if (!FastScanned(value, f)) return false;
+      continue;
+    }
+    if (static_cast<unsigned>(field) >= 64) return false;  // not an ssl field
+    const uint64_t bit = uint64_t{1} << static_cast<unsigned>(field);
+    if ((seen & bit) != 0) return false;  // repeated: refused before reading a list twice
+    seen |= bit;
+    switch (field) {
+      case Field::kPath:
+        if (value.get_string().get(path) != simdjson::SUCCESS || LogTypeOf(path) != LogType::kSsl) {
+          return false;
+        }
+        break;
+      case Field::kTs:
+      case Field::kOrigH:
+      case Field::kRespH:
+      case Field::kOrigP:
+      case Field::kRespP:
+        if (!FastEndsField(field, value, &ts, f)) return false;
+        break;
+      case Field::kServerName:
+        if (value.get_string().get(f->server_name) != simdjson::SUCCESS) return false;
+        if (!Absent(f->server_name) && ClassifyName(f->server_name) == FastName::kUnknown) {
+          if (!ParseIpv4(f->server_name, f->server4)) return false;
+          f->server_is_ipv4 = true;
+        }
+        break;
+      case Field::kVersion:
+        if (!FastText(value, &f->version)) return false;
+        break;
+      case Field::kCipher:
+        if (!FastText(value, &f->cipher)) return false;
+        break;
+      case Field::kJa3:
+        if (!FastText(value, &f->ja3)) return false;
+        break;
+      case Field::kJa3s:
+        if (!FastText(value, &f->ja3s)) return false;
+        break;
+      case Field::kJa4:
+        if (!FastText(value, &f->ja4)) return false;
+        break;
+      case Field::kJa4s:
+        if (!FastText(value, &f->ja4s)) return false;
+        break;
+      case Field::kSubject:
+        if (!FastText(value, &f->subject)) return false;
+        break;
+      case Field::kIssuer:
+        if (!FastText(value, &f->issuer)) return false;
+        break;
+      case Field::kRespCertificateSha1:
+        if (!FastText(value, &f->sha1)) return false;
+        break;
+      case Field::kCertChainFps:
+        if (!FastTextItems(value, &f->fps)) return false;
+        break;
+      case Field::kCertChainFuids:
+        if (!FastTextItems(value, &f->fuids)) return false;
+        break;
+      default:
+        // Another log type's field, "proto" or "@stream": the general mapping decides.
+        return false;
+    }
+  }
+  if (!FastEndsDone(seen, ts, f)) return false;
+  const std::string_view cn = CommonName(f->subject);
+  if (IsHostName(cn)) {
+    // [A-Za-z0-9._*-] with a '.': lower-cased as AddDomainName writes it, unless it may be an
+    // address (no letter) or loses a trailing dot.
+    if (cn.back() == '.') return false;
+    bool letter = false;
+    for (size_t i = 0; i < cn.size(); ++i) {
+      const char c = AsciiLower(cn[i]);
+      letter |= c >= 'a' && c <= 'z';
+      f->cn[i] = c;
+    }
+    if (!letter) return false;
+    f->cn_size = cn.size();
+  }
+  f->proto = f->version.starts_with("DTLS") ? "udp" : "tcp";  // as MapSsl has it
+  return true;
+}
+
+// Reports `fp` under its hash name, as WriteFingerprint writes it, in the object `hashes`.
+// REQUIRES: IsFingerprint(fp).
+void ProbeFingerprint(BuilderSink* sink, BuilderSink::Cursor hashes, std::string_view fp) {
+  char lower[128];
+  LowerHexInto(fp, fp.size(), lower);
+  ProbeNestedText(sink, hashes, HashNameOfLength(fp.size()), std::string_view(lower, fp.size()));
+}
+
+// Reports to `sink` what MapSsl reports through a probe-mode builder with `filter` (or none).
+void ProbeSsl(const SslFields& f, BuilderSink* sink, const observe::PropertyFilter* filter,
+              std::string& scratch) {
+  using Cursor = BuilderSink::Cursor;
+  constexpr Cursor kNone = BuilderSink::kNone;
+  const FastKeys keys = ProbeEnds(f, sink);
+  const bool has_name = !Absent(f.server_name);
+  if (has_name) {
+    if (!f.server_is_ipv4) {
+      sink->SimpleObject("domain-name", f.server_name, nullptr);
+    } else if (!((!keys.src().empty() && f.server_name == f.orig_h) ||
+                 (!keys.dst().empty() && f.server_name == f.resp_h))) {
+      sink->SimpleObject("ipv4-addr", f.server_name, f.server4);
+    }
+  }
+  const std::string_view cn(f.cn, f.cn_size);
+  if (!cn.empty() && !(has_name && !f.server_is_ipv4 && cn == f.server_name)) {
+    sink->SimpleObject("domain-name", cn, nullptr);
+  }
+  // The chain: the fingerprints of cert_chain_fps, else of cert_chain_fuids (never more than
+  // kMaxCertChain: the lists are shorter).
+  static_assert(kMaxFastTextItems <= kMaxCertChain);
+  std::string_view chain[kMaxFastTextItems];
+  size_t n = 0;
+  for (const FastTextList* l : {&f.fps, &f.fuids}) {
+    for (size_t i = 0; i < l->count; ++i) {
+      const std::string_view fp = l->at(i);
+      if (IsFingerprint(fp)) chain[n++] = fp;
+    }
+    if (n > 0) break;
+  }
+  char sha1_lower[40];
+  const bool has_sha1 = !LowerHexInto(f.sha1, 40, sha1_lower).empty();
+  if (!Absent(f.subject) || !Absent(f.issuer) || has_sha1 || n > 0) {
+    FastComposite x(sink, "x509-certificate", filter);
+    if (x.wanted()) {
+      if (const Cursor h = x.Member("hashes"); h != kNone) {
+        if (n > 0) ProbeFingerprint(sink, h, chain[0]);
+        if (has_sha1 && (n == 0 || chain[0].size() != 40)) {
+          ProbeNestedText(sink, h, "SHA-1", std::string_view(sha1_lower, 40));
+        }
+      }
+      if (!Absent(f.issuer)) x.String("issuer", f.issuer);
+      if (!Absent(f.subject)) x.String("subject", f.subject);
+    }
+  }
+  for (size_t i = 1; i < n; ++i) {
+    FastComposite x(sink, "x509-certificate", filter);
+    if (!x.wanted()) continue;
+    if (const Cursor h = x.Member("hashes"); h != kNone) ProbeFingerprint(sink, h, chain[i]);
+  }
+  ProbeScanned(f, sink);  // ScanForAddresses, after the certificates
+  ProbeFlow(
+      f, keys, "tls", sink, filter, scratch, [](FastFlowWriter&) {},
+      [&](Cursor extensions) {
+        // Nested: the filter does not apply; unset values are not written.
+        const Cursor x = sink->Member(extensions, "x-tls-ext");
+        if (x == kNone) return;
+        ProbeNestedText(sink, x, "server_name", f.server_name);
+        ProbeNestedText(sink, x, "version", f.version);
+        ProbeNestedText(sink, x, "cipher", f.cipher);
+        for (const auto& [key, value] :
+             {std::pair<std::string_view, std::string_view>{"ja3", f.ja3}, {"ja3s", f.ja3s}}) {
+          char lower[32];
+          const std::string_view hash = LowerHexInto(value, 32, lower);
+          ProbeNestedText(sink, x, key, hash.empty() ? value : hash);  // as WriteHash32Lower
+        }
+        ProbeNestedText(sink, x, "ja4", f.ja4);
+        ProbeNestedText(sink, x, "ja4s", f.ja4s);
+      });
+}
+
 // The fast paths: true when one took the event (in probe mode only).
 [[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, const LogContext& context,
                                                ObservationBuilder* b) {
@@ -2481,6 +2675,13 @@ void ProbeHttp(const HttpFields& f, BuilderSink* sink, const observe::PropertyFi
       b->Reset(f.time());
       static thread_local std::string url;
       ProbeHttp(f, sink, b->filter(), scratch, url);
+      return true;
+    }
+    case LogType::kSsl: {
+      SslFields f;
+      if (!FastSslFields(members, first, &f)) return false;
+      b->Reset(f.time());
+      ProbeSsl(f, sink, b->filter(), scratch);
       return true;
     }
     default:
