@@ -1,9 +1,9 @@
 // The adapters' probe fast paths (adapters.h) against the general mappings they stand in for:
 // for every event, in probe mode, both must report the same calls to the sink, in the same
 // order, and give the same result; and the fast path must really take the shapes it is for.
-// The events are conn, dns, http and ssl events as Zeek writes them and mutations of them: each
-// field removed, given each other JSON type or an out-of-range value, repeated, renamed, nested;
-// extra fields; other log types; for dns, queries and answers of every kind.
+// The events are conn, dns, http, ssl and files events as Zeek writes them and mutations of them:
+// each field removed, given each other JSON type or an out-of-range value, repeated, renamed,
+// nested; extra fields; other log types; for dns, queries and answers of every kind.
 
 #include <gtest/gtest.h>
 
@@ -1206,6 +1206,217 @@ TEST(ZeekFastPathTest, EverySslMutationMapsAlike) {
   extras.emplace_back("resp_certificate_sha1", Quoted(kSha1));
   Mutate(ZeekContext("ssl"), SslFields(), extras, ExpectSameSsl, &taken, &events);
   Mutate(ZeekContext(""), StreamingSslFields(), extras, ExpectSameSsl, &taken, &events);
+  EXPECT_GT(taken, events / 4);
+  EXPECT_LT(taken, events);
+}
+
+// A files event compared with the conn filter and plan, and with filters and plans that keep
+// what files events write: the file's members and hashes, its directory (by reference and by
+// path), the hosts. Returns whether the fast path took the event.
+bool ExpectSameFiles(const LogContext& context, const std::string& line) {
+  const bool took = ExpectSame(context, line);
+  observe::PropertyFilter filter;
+  filter.Allow("network-traffic", "dst_ref");
+  filter.Allow("network-traffic", "protocols");
+  filter.Allow("file", "hashes");
+  filter.Allow("file", "name");
+  filter.Allow("file", "size");
+  filter.Allow("file", "parent_directory_ref");
+  filter.Allow("directory", "path");
+  filter.AllowOnAnyType("value");
+  const std::set<std::string> plan = {"ipv4-addr",
+                                      "ipv4-addr.value",
+                                      "file",
+                                      "file.name",
+                                      "file.size",
+                                      "file.mime_type",
+                                      "file.hashes",
+                                      "file.hashes.MD5",
+                                      "file.hashes.SHA-1",
+                                      "file.hashes.SHA-256",
+                                      "file.hashes.SHA-512",
+                                      "file.parent_directory_ref",
+                                      "file.x_zeek_fuid",
+                                      "directory",
+                                      "directory.path",
+                                      "network-traffic",
+                                      "network-traffic.dst_ref",
+                                      "network-traffic.protocols"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, plan));
+  const std::set<std::string> sha256 = {"file", "file.hashes", "file.hashes.SHA-256",
+                                        "file.parent_directory_ref"};
+  EXPECT_EQ(took, ExpectSame(context, line, filter, sha256));
+  // A filter that keeps the reference but not the directory's path (no directory object), and
+  // the fuid and mime type.
+  observe::PropertyFilter no_path;
+  no_path.Allow("file", "parent_directory_ref");
+  no_path.Allow("file", "x_zeek_fuid");
+  no_path.Allow("file", "mime_type");
+  no_path.AllowOnAnyType("value");
+  EXPECT_EQ(took, ExpectSame(context, line, no_path, plan));
+  return took;
+}
+
+// A files event as Zeek 6 writes it (as the bench's generator writes it too).
+std::vector<std::pair<std::string, std::string>> FilesFields() {
+  return {{"_path", "\"files\""},
+          {"ts", "1577836800.019008"},
+          {"fuid", "\"F020611c84231c286\""},
+          {"uid", "\"C885cc88b482480a2e\""},
+          {"id.orig_h", "\"150.164.120.251\""},
+          {"id.orig_p", "80"},
+          {"id.resp_h", "\"10.3.220.186\""},
+          {"id.resp_p", "51110"},
+          {"source", "\"HTTP\""},
+          {"depth", "0"},
+          {"analyzers", "[\"MD5\",\"SHA1\",\"SHA256\"]"},
+          {"mime_type", "\"application/x-dosexec\""},
+          {"filename", "\"setup.exe\""},
+          {"duration", "0.1"},
+          {"is_orig", "false"},
+          {"seen_bytes", "130603"},
+          {"total_bytes", "104327"},
+          {"missing_bytes", "0"},
+          {"overflow_bytes", "0"},
+          {"timedout", "false"},
+          {"md5", Quoted(kMd5)},
+          {"sha1", Quoted(kSha1)},
+          {"sha256", Quoted(kSha256)}};
+}
+
+// json-streaming-logs' files event (as in a public research dataset): no ends, the hosts, a
+// path for the file name.
+std::vector<std::pair<std::string, std::string>> StreamingFilesFields() {
+  return {{"@stream", "\"files\""},
+          {"@system", "\"bobs.bigwheel.local\""},
+          {"@proc", "\"zeek\""},
+          {"ts", "1588206049.300416"},
+          {"fuid", "\"FZ7E9x2gD5KHc8KoDg\""},
+          {"tx_hosts", "[\"10.0.0.4\"]"},
+          {"rx_hosts", "[\"10.0.1.6\"]"},
+          {"conn_uids", "[\"CF37FuG0Jho600cAa\"]"},
+          {"source", "\"SMB\""},
+          {"depth", "0"},
+          {"analyzers", "[\"MD5\",\"SHA1\"]"},
+          {"mime_type", "\"text/ini\""},
+          {"filename",
+           "\"dmevals.local\\\\Policies\\\\{31B2F340-016D-11D2-945F-00C04FB984F9}\\\\gpt.ini\""},
+          {"duration", "0.0"},
+          {"is_orig", "false"},
+          {"seen_bytes", "22"},
+          {"total_bytes", "22"},
+          {"missing_bytes", "0"},
+          {"overflow_bytes", "0"},
+          {"timedout", "false"},
+          {"md5", "\"cc85d7649546d3c0b1607f761b73fec2\""},
+          {"sha1", "\"1a1a10b819f321b91b47d7dd73668406a15992db\""}};
+}
+
+std::vector<std::pair<std::string, std::string>> TakenFilesValues() {
+  const std::string sha512 = std::string(kSha256) + kSha256;
+  return {{"filename", "\"-\""},
+          {"filename", "\"\""},
+          {"filename", "\"dir/sub/a.exe\""},
+          {"filename", "\"/a.exe\""},
+          {"filename", "\"dir/\""},
+          {"filename", "\"./x\""},
+          {"filename", "\"share\\\\x\""},
+          {"filename", "\"a/b\\\\c/-\""},
+          {"filename", "\"-/x\""},
+          {"mime_type", "\"-\""},
+          {"mime_type", "\"\""},
+          {"fuid", "\"-\""},
+          {"source", "\"SSL\""},
+          {"source", "\"FTP_DATA\""},
+          {"source", "\"http\""},
+          {"source", "\"-\""},
+          {"source", "\"SMB\""},
+          {"md5", Quoted(Upper(kMd5))},
+          {"md5", Quoted(kSha1)},
+          {"md5", "\"-\""},
+          {"md5", "\"\""},
+          {"sha1", "\"4943c3e731d9ccafae72c4c0f3de08db59303e1g\""},
+          {"sha256", Quoted(std::string(kSha256) + "0")},
+          {"sha512", Quoted(sha512)},
+          {"sha512", Quoted(Upper(sha512))},
+          {"total_bytes", "0"},
+          {"seen_bytes", "9223372036854775807"},
+          {"duration", "0"},
+          {"tx_hosts", "[]"},
+          {"tx_hosts", "[\"10.0.0.4\",\"-\",\"10.0.0.4\",\"10.0.1.6\"]"},
+          {"tx_hosts", "[\"150.164.120.251\",\"10.3.220.186\",\"10.9.9.9\"]"},
+          {"rx_hosts", "[\"10.0.0.4\",\"10.0.0.5\"]"},
+          {"rx_hosts", "[\"10.3.220.186\",\"\"]"}};
+}
+std::vector<std::pair<std::string, std::string>> LeftFilesValues() {
+  return {{"tx_hosts", "\"10.0.0.4\""},
+          {"tx_hosts", "[\"2001:db8::1\"]"},
+          {"tx_hosts", "[\"host.example\"]"},
+          {"tx_hosts", "[null]"},
+          {"tx_hosts", "[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]"},
+          {"rx_hosts", "{}"},
+          {"filename", "null"},
+          {"md5", "null"},
+          {"md5", "5"},
+          {"total_bytes", "-1"},
+          {"total_bytes", "1.0"},
+          {"total_bytes", "\"5\""},
+          {"seen_bytes", "null"},
+          {"duration", "\"0.1\""},
+          {"source", "[\"HTTP\"]"}};
+}
+
+TEST(ZeekFastPathTest, TakesFilesEventsAsZeekWritesThem) {
+  const LogContext files = ZeekContext("files");
+  EXPECT_TRUE(ExpectSameFiles(files, Line(FilesFields())));
+  EXPECT_TRUE(ExpectSameFiles(ZeekContext(""), Line(StreamingFilesFields())));
+  auto fields = FilesFields();
+  fields.erase(fields.begin());
+  EXPECT_TRUE(ExpectSameFiles(files, Line(fields)));
+  EXPECT_FALSE(ExpectSameFiles(ZeekContext("ssl"), Line(fields)));
+  for (const auto& [name, value] : TakenFilesValues()) {
+    EXPECT_TRUE(ExpectSameFiles(files, Line(WithField(FilesFields(), name, value))))
+        << name << " " << value;
+    EXPECT_TRUE(
+        ExpectSameFiles(ZeekContext(""), Line(WithField(StreamingFilesFields(), name, value))))
+        << name << " " << value;
+  }
+  for (const auto& [name, value] : LeftFilesValues()) {
+    EXPECT_FALSE(
+        ExpectSameFiles(ZeekContext(""), Line(WithField(StreamingFilesFields(), name, value))))
+        << name << " " << value;
+  }
+  // Hosts beside the ends (the directory's number after theirs), ends alike, no total_bytes.
+  for (const char* hosts : {"[\"10.0.0.4\"]", "[\"150.164.120.251\",\"10.0.0.7\"]",
+                            "[\"10.3.220.186\",\"10.3.220.186\"]"}) {
+    auto both = WithField(FilesFields(), "filename", "\"dir/a.exe\"");
+    both.emplace_back("tx_hosts", hosts);
+    both.emplace_back("rx_hosts", "[\"10.0.0.7\",\"10.0.0.8\"]");
+    EXPECT_TRUE(ExpectSameFiles(files, Line(both))) << hosts;
+    EXPECT_TRUE(ExpectSameFiles(
+        files,
+        Line(WithField(WithField(both, "id.orig_h", "\"10.3.220.186\""), "id.resp_h", "\"-\""))))
+        << hosts;
+    EXPECT_TRUE(ExpectSameFiles(files, Line(WithField(both, "id.resp_h", "\"150.164.120.251\""))))
+        << hosts;
+  }
+  auto no_total = FilesFields();
+  std::erase_if(no_total, [](const auto& f) { return f.first == "total_bytes"; });
+  EXPECT_TRUE(ExpectSameFiles(files, Line(no_total)));
+  auto proto = FilesFields();
+  proto.emplace_back("proto", "\"tcp\"");
+  EXPECT_FALSE(ExpectSameFiles(files, Line(proto)));
+}
+
+TEST(ZeekFastPathTest, EveryFilesMutationMapsAlike) {
+  size_t taken = 0, events = 0;
+  auto extras = ExtraFields();
+  for (const auto& [name, value] : TakenFilesValues()) extras.emplace_back(name, value);
+  for (const auto& [name, value] : LeftFilesValues()) extras.emplace_back(name, value);
+  extras.emplace_back("sha512", "\"-\"");
+  extras.emplace_back("tx_hosts", "[\"10.3.220.186\",\"10.0.0.4\"]");
+  Mutate(ZeekContext("files"), FilesFields(), extras, ExpectSameFiles, &taken, &events);
+  Mutate(ZeekContext(""), StreamingFilesFields(), extras, ExpectSameFiles, &taken, &events);
   EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
 }

@@ -1366,6 +1366,17 @@ void MapX509(Record& r, Timestamp time, ObservationBuilder* b) {
   b->End();
 }
 
+// The analyzer that carried a file (files.log's "source") names the connection's protocol.
+struct FileSource {
+  std::string_view source;
+  std::string_view transport;
+  std::string_view protocol;
+};
+constexpr FileSource kFileSources[] = {
+    {"HTTP", "tcp", "http"}, {"SMTP", "tcp", "smtp"}, {"FTP_DATA", "tcp", "ftp-data"},
+    {"SMB", "tcp", "smb"},   {"SSL", "tcp", "tls"},   {"IRC_DATA", "tcp", "irc"},
+};
+
 void MapFiles(Record& r, Timestamp time, ObservationBuilder* b) {
   Flow flow;
   ReadEndpoints(r, b, &flow);  // Zeek 5 and later
@@ -1409,18 +1420,8 @@ void MapFiles(Record& r, Timestamp time, ObservationBuilder* b) {
   b->OptionalString("x_zeek_fuid", r.Text(Field::kFuid));
   b->End();
   r.ScanForAddresses(false, b);
-  // The analyzer that carried the file names the connection's protocol.
-  struct Source {
-    std::string_view source;
-    std::string_view transport;
-    std::string_view protocol;
-  };
-  static constexpr Source kSources[] = {
-      {"HTTP", "tcp", "http"}, {"SMTP", "tcp", "smtp"}, {"FTP_DATA", "tcp", "ftp-data"},
-      {"SMB", "tcp", "smb"},   {"SSL", "tcp", "tls"},   {"IRC_DATA", "tcp", "irc"},
-  };
   const std::string_view source = r.Text(Field::kSource);
-  for (const Source& s : kSources) {
+  for (const FileSource& s : kFileSources) {
     if (s.source == source) {
       flow.transport = s.transport;
       flow.services = s.protocol;
@@ -1613,17 +1614,18 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 }
 
 // ---------------------------------------------------------------------------------------------
-// The probe fast paths for the commonest events of all: conn, dns, http and ssl events in JSON as
-// Zeek writes them (numbers as numbers, IPv4 ends, "_path" first or the log type in the file's
-// name), and as json-streaming-logs write them ("@stream" first, underscored names, MAC addresses
-// in unnamed fields), when the scanner maps them in probe mode (ObservationBuilder::probe() set),
-// which 98% of events never leave. The general mapping pays for its generality on every such
-// event: the Record (underscored and nested names, TSV, text for numbers) and the builder's
-// bookkeeping of members, keys and objects that probe mode reports and then forgets. Here the
-// fields are read straight into locals and what the builder would report goes straight to the
-// sink: the same SimpleObject, Member, Scalar and Reference calls, in the same order, numbered,
-// deduplicated and filtered (the builder's PropertyFilter) as the builder does it. The corpus
-// test (ProbeModeReportsWhatBuildingWrites) and ZeekFastPathTest hold the two paths together.
+// The probe fast paths for the commonest events of all: conn, dns, http, ssl and files events in
+// JSON as Zeek writes them (numbers as numbers, IPv4 ends, "_path" first or the log type in the
+// file's name), and as json-streaming-logs write them ("@stream" first, underscored names, MAC
+// addresses in unnamed fields), when the scanner maps them in probe mode
+// (ObservationBuilder::probe() set), which 98% of events never leave. The general mapping pays for
+// its generality on every such event: the Record (underscored and nested names, TSV, text for
+// numbers) and the builder's bookkeeping of members, keys and objects that probe mode reports and
+// then forgets. Here the fields are read straight into locals and what the builder would report
+// goes straight to the sink: the same SimpleObject, Member, Scalar and Reference calls, in the same
+// order, numbered, deduplicated and filtered (the builder's PropertyFilter) as the builder does it.
+// The corpus test (ProbeModeReportsWhatBuildingWrites) and ZeekFastPathTest hold the two paths
+// together.
 //
 // Anything else returns false before reporting anything, and the general mapping takes the
 // event: another log type, "@stream" or "_path" other than first, a nested object, a repeated
@@ -1631,8 +1633,8 @@ Status MapRecord(Record& r, std::string_view context_path, ObservationBuilder* b
 // (null and text included), an unset or non-IPv4 address, ICMP, an unnamed text field that might
 // hold an IP address (the general mapping scans those) or more than FastEnds::kMaxMacs MAC
 // addresses; for conn, a list; for dns, a query or answer not proved to be added as it is (see
-// FastName), more than kMaxFastListItems answers or items of an unnamed list; for http and ssl,
-// see FastHttpFields and FastSslFields.
+// FastName), more than kMaxFastListItems answers or items of an unnamed list; for http, ssl and
+// files, see FastHttpFields, FastSslFields and FastFilesFields.
 
 // The most answers (and items of one unnamed list, as "TTLs") a dns event may have for the fast
 // path: well under the builder's Limits, which it therefore never reaches.
@@ -2628,6 +2630,212 @@ void ProbeSsl(const SslFields& f, BuilderSink* sink, const observe::PropertyFilt
       });
 }
 
+// ---- files: the tx and rx hosts, the directory and the file (name, size, MIME type, hashes,
+// fuid), the flow by the source's protocol.
+//
+// Taken as Zeek writes it: tx_hosts and rx_hosts as lists of at most kMaxFastTextItems IPv4
+// addresses (or unset items); fuid, source, filename, mime_type and the hashes as text of at
+// most kMaxFastFieldText bytes; total_bytes and seen_bytes as JSON integers (both read, though
+// MapFiles reads seen_bytes only without total_bytes); duration (conn's field, which MapFiles
+// does not read) as a number. Anything else, "proto" included, goes to the general mapping.
+
+// A list of IPv4 addresses, as read: the first `count` (unset items left out).
+struct FastAddressList {
+  size_t count = 0;
+  const char* data[kMaxFastTextItems];
+  size_t size[kMaxFastTextItems];
+  uint8_t ipv4[kMaxFastTextItems][4];
+  std::string_view at(size_t i) const { return std::string_view(data[i], size[i]); }
+};
+
+// A files event's fields as FastFilesFields reads them.
+struct FilesFields : FastEnds {
+  std::string_view fuid, source, filename, mime_type;
+  std::string_view hashes[4];  // md5, sha1, sha256, sha512 (unset ones empty)
+  int64_t total_bytes = Record::kAbsent, seen_bytes = Record::kAbsent;
+  FastAddressList hosts[2];  // tx_hosts, rx_hosts
+};
+
+// Reads a list of addresses as Record::Addresses reads it: a JSON array of IPv4 addresses or
+// unset items.
+bool FastAddressItems(json::Element value, FastAddressList* list) {
+  json::ArrayView array;
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  size_t n = 0;
+  for (json::Element item : array) {
+    std::string_view s;
+    if (++n > kMaxFastTextItems || item.get_string().get(s) != simdjson::SUCCESS) return false;
+    if (Absent(s)) continue;
+    if (!ParseIpv4(s, list->ipv4[list->count])) return false;
+    list->data[list->count] = s.data();
+    list->size[list->count] = s.size();
+    ++list->count;
+  }
+  return true;
+}
+
+// Reads a files event of the shape above into `f`; false for anything else. `members` and
+// `first` as for FastConnFields.
+bool FastFilesFields(FastMembers members, Field first, FilesFields* f) {
+  std::string_view path;
+  double ts = 0;
+  // Bit f of word f / 64: Field f read.
+  uint64_t seen[2] = {first != Field::kOther ? uint64_t{1} << static_cast<unsigned>(first) : 0, 0};
+  static_assert(static_cast<unsigned>(Field::kCount) <= 128);
+  for (auto [key, value] : members) {
+    const Field field = Classify(key);
+    if (field == Field::kOther) {
+      if (!FastScanned(value, f)) return false;
+      continue;
+    }
+    const unsigned index = static_cast<unsigned>(field);
+    const uint64_t bit = uint64_t{1} << (index % 64);
+    if ((seen[index / 64] & bit) != 0) return false;  // repeated: refused before reading twice
+    seen[index / 64] |= bit;
+    switch (field) {
+      case Field::kPath:
+        if (value.get_string().get(path) != simdjson::SUCCESS ||
+            LogTypeOf(path) != LogType::kFiles) {
+          return false;
+        }
+        break;
+      case Field::kTs:
+      case Field::kOrigH:
+      case Field::kRespH:
+      case Field::kOrigP:
+      case Field::kRespP:
+        if (!FastEndsField(field, value, &ts, f)) return false;
+        break;
+      case Field::kTxHosts:
+        if (!FastAddressItems(value, &f->hosts[0])) return false;
+        break;
+      case Field::kRxHosts:
+        if (!FastAddressItems(value, &f->hosts[1])) return false;
+        break;
+      case Field::kFuid:
+        if (!FastText(value, &f->fuid)) return false;
+        break;
+      case Field::kSource:
+        if (!FastText(value, &f->source)) return false;
+        break;
+      case Field::kFilename:
+        if (!FastText(value, &f->filename)) return false;
+        break;
+      case Field::kMimeType:
+        if (!FastText(value, &f->mime_type)) return false;
+        break;
+      case Field::kMd5:
+        if (!FastText(value, &f->hashes[0])) return false;
+        break;
+      case Field::kSha1:
+        if (!FastText(value, &f->hashes[1])) return false;
+        break;
+      case Field::kSha256:
+        if (!FastText(value, &f->hashes[2])) return false;
+        break;
+      case Field::kSha512:
+        if (!FastText(value, &f->hashes[3])) return false;
+        break;
+      case Field::kTotalBytes:
+        if (!FastInteger(value, std::numeric_limits<int64_t>::max(), &f->total_bytes)) {
+          return false;
+        }
+        break;
+      case Field::kSeenBytes:
+        if (!FastInteger(value, std::numeric_limits<int64_t>::max(), &f->seen_bytes)) {
+          return false;
+        }
+        break;
+      case Field::kDuration: {
+        double d = 0;
+        if (value.get_double().get(d) != simdjson::SUCCESS) return false;
+        break;
+      }
+      default:
+        // Another log type's field, "proto" or "@stream": the general mapping decides.
+        return false;
+    }
+  }
+  if (!FastEndsDone(seen[0], ts, f)) return false;
+  f->proto = {};
+  for (const FileSource& s : kFileSources) {
+    if (s.source == f->source) f->proto = s.transport;
+  }
+  return true;
+}
+
+// Reports to `sink` what MapFiles reports through a probe-mode builder with `filter` (or none).
+void ProbeFiles(const FilesFields& f, BuilderSink* sink, const observe::PropertyFilter* filter,
+                std::string& scratch) {
+  using Cursor = BuilderSink::Cursor;
+  constexpr Cursor kNone = BuilderSink::kNone;
+  const FastKeys keys = ProbeEnds(f, sink);
+  // The objects so far: the ends, then each host not seen before (as AddValueObject finds it).
+  size_t objects = keys.dst() == "1" ? 2 : !keys.src().empty() || !keys.dst().empty() ? 1 : 0;
+  for (size_t l = 0; l < 2; ++l) {
+    for (size_t i = 0; i < f.hosts[l].count; ++i) {
+      const std::string_view host = f.hosts[l].at(i);
+      bool known =
+          (!keys.src().empty() && host == f.orig_h) || (!keys.dst().empty() && host == f.resp_h);
+      for (size_t m = 0; m <= l && !known; ++m) {
+        for (size_t j = 0; j < (m < l ? f.hosts[m].count : i) && !known; ++j) {
+          known = f.hosts[m].at(j) == host;
+        }
+      }
+      if (known) continue;
+      sink->SimpleObject("ipv4-addr", host, f.hosts[l].ipv4[i]);
+      ++objects;
+    }
+  }
+  // The name and the directory (a composite object: its number is the next, when it has its
+  // path, which the filter may drop).
+  std::string_view name = f.filename;
+  bool has_directory = false;
+  const size_t slash = f.filename.find_last_of("/\\");
+  if (slash != std::string_view::npos && slash + 1 < f.filename.size()) {
+    name = f.filename.substr(slash + 1);
+    if (slash > 0) {
+      FastComposite directory(sink, "directory", filter);
+      directory.String("path", f.filename.substr(0, slash));
+      has_directory = filter == nullptr || filter->Rule("directory").Wants("path");
+    }
+  }
+  const int64_t size = f.total_bytes >= 0 ? f.total_bytes : f.seen_bytes;
+  {
+    FastComposite file(sink, "file", filter);
+    if (file.wanted()) {
+      if (!Absent(name)) file.String("name", name);
+      if (size >= 0) file.Int("size", size);
+      if (!Absent(f.mime_type)) file.String("mime_type", f.mime_type);
+      if (const Cursor h = file.Member("hashes"); h != kNone) {
+        static constexpr std::string_view kNames[] = {"MD5", "SHA-1", "SHA-256", "SHA-512"};
+        static constexpr size_t kLengths[] = {32, 40, 64, 128};
+        char lower[128];
+        for (size_t i = 0; i < 4; ++i) {
+          const std::string_view hash = LowerHexInto(f.hashes[i], kLengths[i], lower);
+          if (!hash.empty()) ProbeNestedText(sink, h, kNames[i], hash);
+        }
+      }
+      if (has_directory) {
+        if (const Cursor m = file.Member("parent_directory_ref"); m != kNone) {
+          char key[8];
+          const auto [end, ec] = std::to_chars(key, key + sizeof key, objects);
+          sink->Reference(m, std::string_view(key, end - key),
+                          BuilderSink::Target{"directory", {}, false, nullptr}, false);
+        }
+      }
+      if (!Absent(f.fuid)) file.String("x_zeek_fuid", f.fuid);
+    }
+  }
+  ProbeScanned(f, sink);  // ScanForAddresses, after the file
+  std::string_view services;
+  for (const FileSource& s : kFileSources) {
+    if (s.source == f.source) services = s.protocol;
+  }
+  ProbeFlow(
+      f, keys, services, sink, filter, scratch, [](FastFlowWriter&) {}, [](Cursor) {});
+}
+
 // The fast paths: true when one took the event (in probe mode only).
 [[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, const LogContext& context,
                                                ObservationBuilder* b) {
@@ -2682,6 +2890,13 @@ void ProbeSsl(const SslFields& f, BuilderSink* sink, const observe::PropertyFilt
       if (!FastSslFields(members, first, &f)) return false;
       b->Reset(f.time());
       ProbeSsl(f, sink, b->filter(), scratch);
+      return true;
+    }
+    case LogType::kFiles: {
+      FilesFields f;
+      if (!FastFilesFields(members, first, &f)) return false;
+      b->Reset(f.time());
+      ProbeFiles(f, sink, b->filter(), scratch);
       return true;
     }
     default:
