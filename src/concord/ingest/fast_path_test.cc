@@ -1421,5 +1421,28 @@ TEST(ZeekFastPathTest, EveryFilesMutationMapsAlike) {
   EXPECT_LT(taken, events);
 }
 
+// A builder with limits below the defaults (a fuzzer's, say) could truncate what a fast path
+// would report whole: the general mapping takes every event then.
+TEST(ZeekFastPathTest, NotTakenWithSmallerBuilderLimits) {
+  const LogContext conn = ZeekContext("conn");
+  const std::string line = Line(ConnFields());
+  for (const observe::ObservationBuilder::Limits limits :
+       {observe::ObservationBuilder::Limits{},
+        observe::ObservationBuilder::Limits{.max_objects = 64},
+        observe::ObservationBuilder::Limits{.max_value_bytes = 1 << 16}}) {
+    EventMapper mapper;
+    observe::Observation observation;
+    observe::ObservationBuilder builder(&observation, limits);
+    fast_path_testing::RecordingSink sink;
+    builder.SetProbe(&sink);
+    ASSERT_TRUE(mapper.Map(conn, line, &builder).ok());
+    const bool defaults =
+        limits.max_objects == observe::ObservationBuilder::Limits{}.max_objects &&
+        limits.max_value_bytes == observe::ObservationBuilder::Limits{}.max_value_bytes;
+    EXPECT_EQ(mapper.fast_path_events(), defaults ? 1u : 0u);
+    EXPECT_FALSE(sink.calls.empty());
+  }
+}
+
 }  // namespace
 }  // namespace concord::ingest

@@ -14,10 +14,21 @@
 #include <string_view>
 
 #include "concord/base/timestamp.h"
+#include "concord/observe/builder.h"
 #include "concord/observe/builder_sink.h"
 #include "concord/observe/property_filter.h"
 
 namespace concord::ingest {
+
+// Whether a fast path may report for `b`: in probe mode, with limits no smaller than the
+// defaults. A fast path bounds what it takes (a few dozen objects, texts of a few KiB: some
+// hundred KiB at most) so that the default limits are never reached and nothing it reports would
+// have been truncated; a builder with smaller limits (a test, a fuzzer) gets the general mapping.
+inline bool FastPathAllowed(const observe::ObservationBuilder& b) {
+  const observe::ObservationBuilder::Limits defaults;
+  return b.probe() != nullptr && b.limits().max_objects >= defaults.max_objects &&
+         b.limits().max_value_bytes >= defaults.max_value_bytes;
+}
 
 // A name ObservationBuilder::AddDomainName keeps exactly as it is: lower-case ASCII letters,
 // digits, '.', '-' and '_', with a letter (so not an address), without a trailing dot, at most

@@ -1878,8 +1878,8 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
 
 // The fast path: true when it took the event (in probe mode only).
 [[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, ObservationBuilder* b) {
+  if (!FastPathAllowed(*b)) return false;  // building, or limits a fast path might reach
   BuilderSink* sink = b->probe();
-  if (sink == nullptr) return false;
   EveFields f;
   if (!FastEveFields(event, &f)) return false;
   b->Reset(f.time);

@@ -2839,8 +2839,8 @@ void ProbeFiles(const FilesFields& f, BuilderSink* sink, const observe::Property
 // The fast paths: true when one took the event (in probe mode only).
 [[gnu::flatten, gnu::noinline]] bool FastProbe(json::ObjectView event, const LogContext& context,
                                                ObservationBuilder* b) {
+  if (!FastPathAllowed(*b)) return false;  // building, or limits a fast path might reach
   BuilderSink* sink = b->probe();
-  if (sink == nullptr) return false;
   // The log type first, so that other events go to the general mapping at once: by "_path"
   // when it comes first (as Zeek writes it), else by the file's name (a later "_path" must
   // agree).

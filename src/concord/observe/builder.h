@@ -75,6 +75,7 @@ class ObservationBuilder {
   BuilderSink* probe() const { return probe_; }
 
   Observation& observation() { return *out_; }
+  const Limits& limits() const { return limits_; }
   // True when a limit dropped objects or members of the current observation.
   bool truncated() const { return truncated_; }
 
