@@ -3,12 +3,15 @@
 // The first byte picks the format (auto or one forced); the rest is the log. Besides "no crash,
 // no leak, no hang", it checks that every mapped observation's references name objects of it,
 // and that the builder's probe mode (the scanner's write prefilter) reads each event as building
-// does: same result, same truncation, as many values.
+// does: same result, same truncation, as many values; and that the adapters' fast paths report
+// exactly what their general mappings report (a builder with the default limits, under which
+// they run).
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "concord/base/input_stream.h"
 #include "concord/ingest/event_mapper.h"
@@ -25,6 +28,36 @@ class CountingSink final : public concord::observe::BuilderSink {
   void Scalar(Cursor, const Value&, bool) override { ++values; }
   void Reference(Cursor, std::string_view, const Target&, bool) override { ++values; }
   size_t values = 0;
+};
+
+// Records every call as text, in order.
+class RecordingSink final : public concord::observe::BuilderSink {
+ public:
+  Cursor Object(std::string_view type) override { return New(std::string(type)); }
+  Cursor Member(Cursor parent, std::string_view key) override {
+    return New(paths_[parent] + "." + std::string(key));
+  }
+  void Scalar(Cursor at, const Value& v, bool element) override {
+    calls += "s " + paths_[at] + (element ? "[] " : " ") + std::to_string(int(v.kind)) + " " +
+             std::string(v.text) + " " + std::to_string(v.int_value) + (v.ipv4 ? " 4\n" : "\n");
+  }
+  void Reference(Cursor at, std::string_view key, const Target& t, bool element) override {
+    calls += "r " + paths_[at] + (element ? "[] " : " ") + std::string(key) + " " +
+             std::string(t.type) + " " + std::string(t.value) + (t.simple ? " s" : " c") +
+             (t.ipv4 ? " 4\n" : "\n");
+  }
+  void SimpleObject(std::string_view type, std::string_view value, const uint8_t* ipv4) override {
+    calls += "o " + std::string(type) + " " + std::string(value) + (ipv4 ? " 4\n" : "\n");
+  }
+  std::string calls;
+
+ private:
+  Cursor New(std::string path) {
+    calls += "m " + path + "\n";
+    paths_.push_back(std::move(path));
+    return static_cast<Cursor>(paths_.size() - 1);
+  }
+  std::vector<std::string> paths_;
 };
 
 }  // namespace
@@ -44,6 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ingest::EventMapper mapper;
   observe::Observation o;
   observe::ObservationBuilder builder(&o, {.max_objects = 64, .max_value_bytes = 1 << 16});
+  ingest::EventMapper general;  // the fast paths' reference
+  general.set_fast_paths(false);
+  observe::Observation o2;
+  observe::ObservationBuilder full(&o2);  // the default limits, under which fast paths run
   for (int lines = 0; lines < 10000; ++lines) {
     auto next = reader.Next();
     if (!next.ok() || !*next) break;
@@ -55,6 +92,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     builder.SetProbe(nullptr);
     const Status built = mapper.Map(*(*next)->context, (*next)->text, &builder);
     if (probed.ok() != built.ok() || probed.message() != built.message()) std::abort();
+    RecordingSink fast_calls, general_calls;
+    full.SetProbe(&fast_calls);
+    const Status fast = mapper.Map(*(*next)->context, (*next)->text, &full);
+    full.SetProbe(&general_calls);
+    const Status slow = general.Map(*(*next)->context, (*next)->text, &full);
+    full.SetProbe(nullptr);
+    if (fast.ok() != slow.ok() || fast.message() != slow.message() ||
+        fast_calls.calls != general_calls.calls) {
+      std::abort();  // a fast path that does not report what its general mapping reports
+    }
     if (!built.ok()) continue;
     if (probe_truncated != builder.truncated()) std::abort();
     if (sink.values == 0 && !o.objects().empty()) std::abort();

@@ -23,6 +23,7 @@
 
 #include "concord/base/ipv4.h"
 #include "concord/ingest/event_mapper.h"
+#include "concord/ingest/fast_path_testing.h"
 #include "concord/ingest/log_reader.h"
 #include "concord/observe/dump.h"
 
@@ -215,6 +216,45 @@ TEST_P(IngestCorpusTest, ProbeModeReportsWhatBuildingWrites) {
   }
   EXPECT_GT(events, 0u);
   EXPECT_GT(ipv4_given, 0u);  // every corpus has IPv4 addresses
+}
+
+// The adapters' fast paths report, for every event of every golden log, the very calls their
+// general mappings report (and the same result).
+TEST_P(IngestCorpusTest, FastPathsReportWhatTheGeneralMappingsReport) {
+  size_t events = 0, fast = 0;
+  for (const fs::path& path : LogFiles(GetParam())) {
+    SCOPED_TRACE(path.string());
+    auto input = InputStream::Open(path.string());
+    ASSERT_TRUE(input.ok());
+    LogReader reader(input->get(), path.filename().string(), LogFormat::kUnknown, IngestLimits{});
+    EventMapper with_fast, general;
+    general.set_fast_paths(false);
+    observe::Observation observation;
+    observe::ObservationBuilder builder(&observation);
+    while (true) {
+      auto next = reader.Next();
+      ASSERT_TRUE(next.ok());
+      if (!*next) break;
+      const LogReader::Line& line = **next;
+      if (line.kind == LogReader::Line::Kind::kSkipped) continue;
+      SCOPED_TRACE("line " + std::to_string(line.number));
+      fast_path_testing::RecordingSink a, b;
+      builder.SetProbe(&a);
+      const Status sa = with_fast.Map(*line.context, line.text, &builder);
+      builder.SetProbe(&b);
+      const Status sb = general.Map(*line.context, line.text, &builder);
+      builder.SetProbe(nullptr);
+      EXPECT_EQ(sa.ok(), sb.ok());
+      EXPECT_EQ(sa.message(), sb.message());
+      EXPECT_EQ(a.calls, b.calls);
+      ++events;
+    }
+    fast += with_fast.fast_path_events();
+  }
+  EXPECT_GT(events, 0u);
+  if (GetParam() == "zeek" || GetParam() == "suricata") {
+    EXPECT_GT(fast, 0u);  // the golden logs have events of the shapes the fast paths take
+  }
 }
 
 TEST_P(IngestCorpusTest, EveryLogMapsAsItsGoldenFileSays) {
