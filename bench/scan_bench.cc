@@ -6,7 +6,8 @@
 //     for what an adapter's JSON access costs, every field of every line read after the DOM
 //     parse, and with the On-Demand API;
 //   - Concord's scan end to end (read, parse, map to STIX objects, match every indicator,
-//     temporal combination, alerts to /dev/null) with 1 and 2 threads;
+//     temporal combination, alerts to /dev/null) with 1 and 2 threads, with the share of events
+//     an adapter's probe fast path took (ingest/adapters.h);
 // in --rounds rounds of simdjson per line then the scans, with the median ratio of each scan to
 // the simdjson run of its round; and, with --memory-indicators, the memory an IndicatorSet of
 // that many indicators takes. Each is run twice: with every address and name new (the worst

@@ -1066,10 +1066,10 @@ void WriteAlertExtension(const AlertSummary& alert, ObservationBuilder* b) {
   b->EndObject();
 }
 
-// ---- The probe fast path for flow, DNS, HTTP and TLS events.
+// ---- The probe fast path for flow, DNS, HTTP, TLS and fileinfo events.
 //
-// Nineteen in twenty events of an EVE log are flow, DNS, HTTP and TLS events, and 98% of a
-// scan's events never leave probe mode (ObservationBuilder::probe() set). For such an event as
+// Most events of an EVE log are flow, DNS, HTTP, TLS and fileinfo events, and 98% of a scan's
+// events never leave probe mode (ObservationBuilder::probe() set). For such an event as
 // Suricata writes it, FastEveFields reads the fields straight into locals and ProbeEve reports
 // to the sink what MapSuricataEve would report through the builder: the same SimpleObject,
 // Member, Scalar and Reference calls, in the same order, numbered, deduplicated and filtered as
@@ -1085,7 +1085,8 @@ void WriteAlertExtension(const AlertSummary& alert, ObservationBuilder* b) {
 // longer than kMaxFastString, more than kMaxMembers members. DNS records of version 2 (one record
 // per event) and 3 (lists) are both read. HTTP urls are taken absolute (as given) or
 // '/'-relative (composed from the host name or the server's address and the port, as MapHttp
-// composes them); others add no url, as there. EveFastPathTest holds the two together.
+// composes them); others add no url, as there. A fileinfo event may come with the HTTP request
+// that carried the file. EveFastPathTest holds the two together.
 
 // An integer in [0, max], as a JSON number.
 bool FastInteger(json::Element v, int64_t max, int64_t* out) {
@@ -1615,7 +1616,8 @@ bool FastFile(json::Element element, EveFields* f) {
   return true;
 }
 
-// Reads a plain flow or DNS event into `f`; false for anything else (see above).
+// Reads a plain flow, DNS, HTTP, TLS or fileinfo event into `f`; false for anything else (see
+// above).
 bool FastEveFields(json::ObjectView event, EveFields* f) {
   uint32_t seen = 0;
   size_t members = 0;
