@@ -18,6 +18,8 @@
 namespace concord::ingest {
 namespace {
 
+using fast_path_testing::JsonObject;
+
 using fast_path_testing::ExpectSame;
 
 // As a scan's plan for the bench's indicators reads a connection: the filter keeps dst_port
@@ -69,23 +71,14 @@ std::vector<std::pair<std::string, std::string>> ConnFields() {
           {"resp_ip_bytes", "354299"}};
 }
 
-std::string Line(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out = "{";
-  for (const auto& [name, value] : fields) {
-    if (out.size() > 1) out += ",";
-    out += "\"" + name + "\":" + value;
-  }
-  return out + "}";
-}
-
 TEST(ZeekFastPathTest, TakesConnEventsAsZeekWritesThem) {
   const LogContext conn = ZeekContext("conn");
-  EXPECT_TRUE(ExpectSame(conn, Line(ConnFields())));
+  EXPECT_TRUE(ExpectSame(conn, JsonObject(ConnFields())));
   // Without "_path", by the file's name.
   auto fields = ConnFields();
   fields.erase(fields.begin());
-  EXPECT_TRUE(ExpectSame(conn, Line(fields)));
-  EXPECT_FALSE(ExpectSame(ZeekContext("dns"), Line(fields)));
+  EXPECT_TRUE(ExpectSame(conn, JsonObject(fields)));
+  EXPECT_FALSE(ExpectSame(ZeekContext("dns"), JsonObject(fields)));
   // Both ends one address; an unset end; no service; a list of services.
   for (auto [name, value] :
        std::vector<std::pair<std::string, std::string>>{{"id.resp_h", "\"10.0.36.227\""},
@@ -103,7 +96,7 @@ TEST(ZeekFastPathTest, TakesConnEventsAsZeekWritesThem) {
     for (auto& field : changed) {
       if (field.first == name) field.second = value;
     }
-    EXPECT_TRUE(ExpectSame(conn, Line(changed))) << name << " " << value;
+    EXPECT_TRUE(ExpectSame(conn, JsonObject(changed))) << name << " " << value;
   }
 }
 
@@ -134,22 +127,22 @@ TEST(ZeekFastPathTest, EveryMutationMapsAlike) {
   for (size_t i = 0; i < base.size(); ++i) {
     auto removed = base;
     removed.erase(removed.begin() + i);
-    taken += ExpectSame(conn, Line(removed));
+    taken += ExpectSame(conn, JsonObject(removed));
     ++events;
     for (const std::string& value : values) {
       auto changed = base;
       changed[i].second = value;
-      taken += ExpectSame(conn, Line(changed));
+      taken += ExpectSame(conn, JsonObject(changed));
       ++events;
     }
     auto repeated = base;
     repeated.push_back(base[i]);
-    taken += ExpectSame(conn, Line(repeated));
+    taken += ExpectSame(conn, JsonObject(repeated));
     ++events;
     if (base[i].first.find('.') != std::string::npos) {
       auto underscored = base;
       underscored[i].first[underscored[i].first.find('.')] = '_';
-      taken += ExpectSame(conn, Line(underscored));
+      taken += ExpectSame(conn, JsonObject(underscored));
       ++events;
     }
   }
@@ -168,13 +161,13 @@ TEST(ZeekFastPathTest, EveryMutationMapsAlike) {
            {"_path", "\"-\""}}) {
     auto extra = base;
     extra.emplace_back(name, value);
-    taken += ExpectSame(conn, Line(extra));
+    taken += ExpectSame(conn, JsonObject(extra));
     ++events;
   }
   // ICMP: type and code as ports.
   auto icmp = base;
   icmp[7].second = "\"icmp\"";
-  taken += ExpectSame(conn, Line(icmp));
+  taken += ExpectSame(conn, JsonObject(icmp));
   ++events;
   // Both shapes occur: the fast path takes many of these events and leaves many.
   EXPECT_GT(taken, events / 4);
@@ -337,38 +330,42 @@ std::vector<std::string> LeftQueries() {
 
 TEST(ZeekFastPathTest, TakesDnsEventsAsZeekWritesThem) {
   const LogContext dns = ZeekContext("dns");
-  EXPECT_TRUE(ExpectSameDns(dns, Line(DnsFields())));
+  EXPECT_TRUE(ExpectSameDns(dns, JsonObject(DnsFields())));
   // Under another file's name: "_path" says what it is.
-  EXPECT_TRUE(ExpectSameDns(ZeekContext("conn"), Line(DnsFields())));
-  EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "_path", "\"dns_eth0\""))));
+  EXPECT_TRUE(ExpectSameDns(ZeekContext("conn"), JsonObject(DnsFields())));
+  EXPECT_TRUE(ExpectSameDns(dns, JsonObject(WithField(DnsFields(), "_path", "\"dns_eth0\""))));
   // Without "_path", by the file's name.
   auto fields = DnsFields();
   fields.erase(fields.begin());
-  EXPECT_TRUE(ExpectSameDns(dns, Line(fields)));
-  EXPECT_FALSE(ExpectSameDns(ZeekContext("conn"), Line(fields)));
-  EXPECT_FALSE(ExpectSameDns(ZeekContext("http"), Line(fields)));
+  EXPECT_TRUE(ExpectSameDns(dns, JsonObject(fields)));
+  EXPECT_FALSE(ExpectSameDns(ZeekContext("conn"), JsonObject(fields)));
+  EXPECT_FALSE(ExpectSameDns(ZeekContext("http"), JsonObject(fields)));
   // "_path" elsewhere than first.
   fields.emplace_back("_path", "\"dns\"");
-  EXPECT_TRUE(ExpectSameDns(dns, Line(fields)));
+  EXPECT_TRUE(ExpectSameDns(dns, JsonObject(fields)));
   for (const std::string& answers : TakenAnswers()) {
-    EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "answers", answers)))) << answers;
+    EXPECT_TRUE(ExpectSameDns(dns, JsonObject(WithField(DnsFields(), "answers", answers))))
+        << answers;
   }
   for (const std::string& answers : LeftAnswers()) {
-    EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(DnsFields(), "answers", answers)))) << answers;
+    EXPECT_FALSE(ExpectSameDns(dns, JsonObject(WithField(DnsFields(), "answers", answers))))
+        << answers;
   }
   for (const std::string& query : TakenQueries()) {
-    EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", query)))) << query;
+    EXPECT_TRUE(ExpectSameDns(dns, JsonObject(WithField(DnsFields(), "query", query)))) << query;
   }
   for (const std::string& query : LeftQueries()) {
-    EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", query)))) << query;
+    EXPECT_FALSE(ExpectSameDns(dns, JsonObject(WithField(DnsFields(), "query", query)))) << query;
   }
   // A query of 253 bytes is a name; 254 is not.
   const std::string label(61, 'a');
   const std::string name253 =
       label + "." + label + "." + label + "." + std::string(59, 'b') + ".example";
   ASSERT_EQ(name253.size(), 253u);
-  EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", "\"" + name253 + "\""))));
-  EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(DnsFields(), "query", "\"a" + name253 + "\""))));
+  EXPECT_TRUE(
+      ExpectSameDns(dns, JsonObject(WithField(DnsFields(), "query", "\"" + name253 + "\""))));
+  EXPECT_FALSE(
+      ExpectSameDns(dns, JsonObject(WithField(DnsFields(), "query", "\"a" + name253 + "\""))));
   // Both ends one address; an unset end; both unset, no ports (no flow at all); a name that is
   // an answer of one event and the query.
   for (auto [name, value] :
@@ -381,17 +378,18 @@ TEST(ZeekFastPathTest, TakesDnsEventsAsZeekWritesThem) {
                                                         {"qtype_name", "\"-\""},
                                                         {"rcode_name", "\"\""},
                                                         {"ts", "1577836800"}}) {
-    EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(DnsFields(), name, value))))
+    EXPECT_TRUE(ExpectSameDns(dns, JsonObject(WithField(DnsFields(), name, value))))
         << name << " " << value;
   }
   // Two lists of answers, each as long as taken: the first wins in the general mapping.
   auto twice = DnsFields();
   twice.emplace_back("answers", MostAnswers());
-  EXPECT_FALSE(ExpectSameDns(dns, Line(WithField(twice, "answers", MostAnswers()))));
+  EXPECT_FALSE(ExpectSameDns(dns, JsonObject(WithField(twice, "answers", MostAnswers()))));
   auto no_flow = DnsFields();
   std::erase_if(no_flow, [](const auto& f) { return f.first.starts_with("id."); });
-  EXPECT_TRUE(ExpectSameDns(dns, Line(no_flow)));
-  EXPECT_TRUE(ExpectSameDns(dns, Line(WithField(no_flow, "answers", "[\"files.vvavpa.net\"]"))));
+  EXPECT_TRUE(ExpectSameDns(dns, JsonObject(no_flow)));
+  EXPECT_TRUE(
+      ExpectSameDns(dns, JsonObject(WithField(no_flow, "answers", "[\"files.vvavpa.net\"]"))));
 }
 
 TEST(ZeekFastPathTest, EveryDnsMutationMapsAlike) {
@@ -429,26 +427,26 @@ TEST(ZeekFastPathTest, EveryDnsMutationMapsAlike) {
   for (size_t i = 0; i < base.size(); ++i) {
     auto removed = base;
     removed.erase(removed.begin() + i);
-    taken += ExpectSameDns(dns, Line(removed));
+    taken += ExpectSameDns(dns, JsonObject(removed));
     ++events;
     for (const std::string& value : values) {
       auto changed = base;
       changed[i].second = value;
-      taken += ExpectSameDns(dns, Line(changed));
+      taken += ExpectSameDns(dns, JsonObject(changed));
       ++events;
     }
     auto repeated = base;
     repeated.push_back(base[i]);
-    taken += ExpectSameDns(dns, Line(repeated));
+    taken += ExpectSameDns(dns, JsonObject(repeated));
     ++events;
     auto repeated_other = base;
     repeated_other.emplace_back(base[i].first, "[\"1.1.1.1\",\"one.example\"]");
-    taken += ExpectSameDns(dns, Line(repeated_other));
+    taken += ExpectSameDns(dns, JsonObject(repeated_other));
     ++events;
     if (base[i].first.find('.') != std::string::npos) {
       auto underscored = base;
       underscored[i].first[underscored[i].first.find('.')] = '_';
-      taken += ExpectSameDns(dns, Line(underscored));
+      taken += ExpectSameDns(dns, JsonObject(underscored));
       ++events;
     }
   }
@@ -459,13 +457,13 @@ TEST(ZeekFastPathTest, EveryDnsMutationMapsAlike) {
            WithField(WithField(base, "id.orig_h", "\"-\""), "id.resp_h", "\"-\"")}) {
     for (const auto& list : {TakenAnswers(), LeftAnswers()}) {
       for (const std::string& answers : list) {
-        taken += ExpectSameDns(dns, Line(WithField(ends, "answers", answers)));
+        taken += ExpectSameDns(dns, JsonObject(WithField(ends, "answers", answers)));
         ++events;
       }
     }
     for (const auto& list : {TakenQueries(), LeftQueries()}) {
       for (const std::string& query : list) {
-        taken += ExpectSameDns(dns, Line(WithField(ends, "query", query)));
+        taken += ExpectSameDns(dns, JsonObject(WithField(ends, "query", query)));
         ++events;
       }
     }
@@ -496,7 +494,7 @@ TEST(ZeekFastPathTest, EveryDnsMutationMapsAlike) {
            {"_path", "\"-\""}}) {
     auto extra = base;
     extra.emplace_back(name, value);
-    taken += ExpectSameDns(dns, Line(extra));
+    taken += ExpectSameDns(dns, JsonObject(extra));
     ++events;
   }
   // Both shapes occur: the fast path takes many of these events and leaves many.
@@ -535,7 +533,7 @@ std::vector<std::pair<std::string, std::string>> StreamingConnFields() {
 TEST(ZeekFastPathTest, TakesJsonStreamingEvents) {
   // The file's name says nothing: "@stream" does.
   const LogContext any = ZeekContext("");
-  EXPECT_TRUE(ExpectSame(any, Line(StreamingConnFields())));
+  EXPECT_TRUE(ExpectSame(any, JsonObject(StreamingConnFields())));
   auto dns = StreamingConnFields();
   dns[0].second = "\"dns\"";
   dns.resize(10);
@@ -544,17 +542,17 @@ TEST(ZeekFastPathTest, TakesJsonStreamingEvents) {
   dns.emplace_back("rcode_name", "\"NOERROR\"");
   dns.emplace_back("answers", "[\"10.0.0.4\"]");
   dns.emplace_back("TTLs", "[3600.0]");
-  EXPECT_TRUE(ExpectSameDns(any, Line(dns)));
+  EXPECT_TRUE(ExpectSameDns(any, JsonObject(dns)));
   // Both MAC addresses alike, in upper case, with '-'; one that is not hex.
   for (const auto& [orig, resp] : std::vector<std::pair<std::string, std::string>>{
            {"\"00:0d:3a:13:e3:69\"", "\"00:0d:3a:13:e3:69\""},
            {"\"00:0D:3A:13:E3:69\"", "\"00-0d-3a-13-e3-69\""}}) {
     EXPECT_TRUE(
-        ExpectSame(any, Line(WithField(WithField(StreamingConnFields(), "orig_l2_addr", orig),
-                                       "resp_l2_addr", resp))));
+        ExpectSame(any, JsonObject(WithField(WithField(StreamingConnFields(), "orig_l2_addr", orig),
+                                             "resp_l2_addr", resp))));
   }
   EXPECT_TRUE(ExpectSame(
-      any, Line(WithField(StreamingConnFields(), "orig_l2_addr", "\"0g:0d:3a:13:e3:69\""))));
+      any, JsonObject(WithField(StreamingConnFields(), "orig_l2_addr", "\"0g:0d:3a:13:e3:69\""))));
 }
 
 TEST(ZeekFastPathTest, EveryJsonStreamingMutationMapsAlike) {
@@ -586,17 +584,17 @@ TEST(ZeekFastPathTest, EveryJsonStreamingMutationMapsAlike) {
     for (size_t i = 0; i < base.size(); ++i) {
       auto removed = base;
       removed.erase(removed.begin() + i);
-      taken += ExpectSame(*context, Line(removed));
+      taken += ExpectSame(*context, JsonObject(removed));
       ++events;
       for (const std::string& value : values) {
         auto changed = base;
         changed[i].second = value;
-        taken += ExpectSame(*context, Line(changed));
+        taken += ExpectSame(*context, JsonObject(changed));
         ++events;
       }
       auto repeated = base;
       repeated.push_back(base[i]);
-      taken += ExpectSame(*context, Line(repeated));
+      taken += ExpectSame(*context, JsonObject(repeated));
       ++events;
     }
     // "_path" beside "@stream", first or later; more MACs than the fast path keeps.
@@ -608,17 +606,17 @@ TEST(ZeekFastPathTest, EveryJsonStreamingMutationMapsAlike) {
                                                           {"l2_a", "\"00:00:00:00:00:01\""}}) {
       auto later = base;
       later.push_back(extra);
-      taken += ExpectSame(*context, Line(later));
+      taken += ExpectSame(*context, JsonObject(later));
       auto first = base;
       first.insert(first.begin(), extra);
-      taken += ExpectSame(*context, Line(first));
+      taken += ExpectSame(*context, JsonObject(first));
       events += 2;
     }
     auto macs = base;
     for (int i = 0; i < 4; ++i) {
       macs.emplace_back("mac" + std::to_string(i), "\"00:00:00:00:00:0" + std::to_string(i) + "\"");
     }
-    taken += ExpectSame(*context, Line(macs));
+    taken += ExpectSame(*context, JsonObject(macs));
     ++events;
   }
   EXPECT_GT(taken, events / 4);
@@ -796,59 +794,59 @@ std::vector<std::pair<std::string, std::string>> LeftHttpValues() {
 
 TEST(ZeekFastPathTest, TakesHttpEventsAsZeekWritesThem) {
   const LogContext http = ZeekContext("http");
-  EXPECT_TRUE(ExpectSameHttp(http, Line(HttpFields())));
-  EXPECT_TRUE(ExpectSameHttp(ZeekContext(""), Line(StreamingHttpFields())));
-  EXPECT_TRUE(ExpectSameHttp(ZeekContext("conn"), Line(HttpFields())));
+  EXPECT_TRUE(ExpectSameHttp(http, JsonObject(HttpFields())));
+  EXPECT_TRUE(ExpectSameHttp(ZeekContext(""), JsonObject(StreamingHttpFields())));
+  EXPECT_TRUE(ExpectSameHttp(ZeekContext("conn"), JsonObject(HttpFields())));
   // Without "_path", by the file's name.
   auto fields = HttpFields();
   fields.erase(fields.begin());
-  EXPECT_TRUE(ExpectSameHttp(http, Line(fields)));
-  EXPECT_FALSE(ExpectSameHttp(ZeekContext("dns"), Line(fields)));
+  EXPECT_TRUE(ExpectSameHttp(http, JsonObject(fields)));
+  EXPECT_FALSE(ExpectSameHttp(ZeekContext("dns"), JsonObject(fields)));
   for (const auto& [name, value] : TakenHttpValues()) {
-    EXPECT_TRUE(ExpectSameHttp(http, Line(WithField(HttpFields(), name, value))))
+    EXPECT_TRUE(ExpectSameHttp(http, JsonObject(WithField(HttpFields(), name, value))))
         << name << " " << value;
   }
   for (const auto& [name, value] : LeftHttpValues()) {
-    EXPECT_FALSE(ExpectSameHttp(http, Line(WithField(HttpFields(), name, value))))
+    EXPECT_FALSE(ExpectSameHttp(http, JsonObject(WithField(HttpFields(), name, value))))
         << name << " " << value;
   }
   // The URL of a relative uri without a host: the responder's address, with its port when not
   // 80; none without a responder.
   for (const char* port : {"80", "8080", "0", "65535"}) {
     EXPECT_TRUE(ExpectSameHttp(
-        http, Line(WithField(WithField(HttpFields(), "host", "\"-\""), "id.resp_p", port))));
+        http, JsonObject(WithField(WithField(HttpFields(), "host", "\"-\""), "id.resp_p", port))));
   }
   EXPECT_TRUE(ExpectSameHttp(
-      http, Line(WithField(WithField(HttpFields(), "host", "\"-\""), "id.resp_h", "\"-\""))));
+      http, JsonObject(WithField(WithField(HttpFields(), "host", "\"-\""), "id.resp_h", "\"-\""))));
   auto no_port = WithField(HttpFields(), "host", "\"\"");
   std::erase_if(no_port, [](const auto& f) { return f.first == "id.resp_p"; });
-  EXPECT_TRUE(ExpectSameHttp(http, Line(no_port)));
+  EXPECT_TRUE(ExpectSameHttp(http, JsonObject(no_port)));
   // Files both ways, lists of unequal lengths, names and types without ids.
   auto files = HttpFields();
   files.emplace_back("orig_fuids", "[\"Fo1\",\"Fo2\"]");
   files.emplace_back("orig_filenames", "[\"a.exe\"]");
   files.emplace_back("orig_mime_types", "[\"-\",\"application/x-dosexec\",\"text/plain\"]");
   files.emplace_back("resp_filenames", "[\"-\",\"b.zip\",\"c\"]");
-  EXPECT_TRUE(ExpectSameHttp(http, Line(files)));
+  EXPECT_TRUE(ExpectSameHttp(http, JsonObject(files)));
   auto no_ids = HttpFields();
   std::erase_if(no_ids, [](const auto& f) { return f.first == "resp_fuids"; });
   no_ids.emplace_back("resp_filenames", "[\"x.txt\",\"-\"]");
-  EXPECT_TRUE(ExpectSameHttp(http, Line(no_ids)));
+  EXPECT_TRUE(ExpectSameHttp(http, JsonObject(no_ids)));
   // Ends and host one address, no ends at all.
-  EXPECT_TRUE(
-      ExpectSameHttp(http, Line(WithField(WithField(HttpFields(), "id.orig_h", "\"195.161.213.6\""),
-                                          "host", "\"195.161.213.6\""))));
+  EXPECT_TRUE(ExpectSameHttp(
+      http, JsonObject(WithField(WithField(HttpFields(), "id.orig_h", "\"195.161.213.6\""), "host",
+                                 "\"195.161.213.6\""))));
   auto no_flow = HttpFields();
   std::erase_if(no_flow, [](const auto& f) { return f.first.starts_with("id."); });
-  EXPECT_TRUE(ExpectSameHttp(http, Line(no_flow)));
-  EXPECT_TRUE(ExpectSameHttp(http, Line(WithField(no_flow, "host", "\"-\""))));
+  EXPECT_TRUE(ExpectSameHttp(http, JsonObject(no_flow)));
+  EXPECT_TRUE(ExpectSameHttp(http, JsonObject(WithField(no_flow, "host", "\"-\""))));
   // Proxied headers, "proto": the general mapping's.
   auto proxied = HttpFields();
   proxied.emplace_back("proxied", "[\"X-FORWARDED-FOR -> 192.0.2.1\"]");
-  EXPECT_FALSE(ExpectSameHttp(http, Line(proxied)));
+  EXPECT_FALSE(ExpectSameHttp(http, JsonObject(proxied)));
   auto proto = HttpFields();
   proto.emplace_back("proto", "\"tcp\"");
-  EXPECT_FALSE(ExpectSameHttp(http, Line(proto)));
+  EXPECT_FALSE(ExpectSameHttp(http, JsonObject(proto)));
 }
 
 // The JSON values every field of the mutation tests is given in turn.
@@ -900,32 +898,32 @@ void Mutate(const LogContext& context, const std::vector<std::pair<std::string, 
   for (size_t i = 0; i < base.size(); ++i) {
     auto removed = base;
     removed.erase(removed.begin() + i);
-    *taken += compare(context, Line(removed));
+    *taken += compare(context, JsonObject(removed));
     ++*events;
     for (const std::string& value : MutationValues()) {
       auto changed = base;
       changed[i].second = value;
-      *taken += compare(context, Line(changed));
+      *taken += compare(context, JsonObject(changed));
       ++*events;
     }
     auto repeated = base;
     repeated.push_back(base[i]);
-    *taken += compare(context, Line(repeated));
+    *taken += compare(context, JsonObject(repeated));
     auto repeated_other = base;
     repeated_other.emplace_back(base[i].first, "[\"1.1.1.1\",\"one.example\"]");
-    *taken += compare(context, Line(repeated_other));
+    *taken += compare(context, JsonObject(repeated_other));
     *events += 2;
     if (base[i].first.find('.') != std::string::npos) {
       auto underscored = base;
       underscored[i].first[underscored[i].first.find('.')] = '_';
-      *taken += compare(context, Line(underscored));
+      *taken += compare(context, JsonObject(underscored));
       ++*events;
     }
   }
   for (const auto& extra : extras) {
     auto later = base;
     later.push_back(extra);
-    *taken += compare(context, Line(later));
+    *taken += compare(context, JsonObject(later));
     ++*events;
   }
 }
@@ -1152,16 +1150,17 @@ std::vector<std::pair<std::string, std::string>> LeftSslValues() {
 
 TEST(ZeekFastPathTest, TakesSslEventsAsZeekWritesThem) {
   const LogContext ssl = ZeekContext("ssl");
-  EXPECT_TRUE(ExpectSameSsl(ssl, Line(SslFields())));
-  EXPECT_TRUE(ExpectSameSsl(ZeekContext(""), Line(StreamingSslFields())));
+  EXPECT_TRUE(ExpectSameSsl(ssl, JsonObject(SslFields())));
+  EXPECT_TRUE(ExpectSameSsl(ZeekContext(""), JsonObject(StreamingSslFields())));
   auto fields = SslFields();
   fields.erase(fields.begin());
-  EXPECT_TRUE(ExpectSameSsl(ssl, Line(fields)));
-  EXPECT_FALSE(ExpectSameSsl(ZeekContext("http"), Line(fields)));
+  EXPECT_TRUE(ExpectSameSsl(ssl, JsonObject(fields)));
+  EXPECT_FALSE(ExpectSameSsl(ZeekContext("http"), JsonObject(fields)));
   for (const auto& [name, value] : TakenSslValues()) {
-    EXPECT_TRUE(ExpectSameSsl(ssl, Line(WithField(SslFields(), name, value))))
+    EXPECT_TRUE(ExpectSameSsl(ssl, JsonObject(WithField(SslFields(), name, value))))
         << name << " " << value;
-    EXPECT_TRUE(ExpectSameSsl(ZeekContext(""), Line(WithField(StreamingSslFields(), name, value))))
+    EXPECT_TRUE(
+        ExpectSameSsl(ZeekContext(""), JsonObject(WithField(StreamingSslFields(), name, value))))
         << name << " " << value;
   }
   for (const auto& [name, value] : LeftSslValues()) {
@@ -1169,30 +1168,31 @@ TEST(ZeekFastPathTest, TakesSslEventsAsZeekWritesThem) {
     // cert_chain_fps).
     const bool streaming = name == "subject" || name == "resp_certificate_sha1";
     EXPECT_FALSE(streaming ? ExpectSameSsl(ZeekContext(""),
-                                           Line(WithField(StreamingSslFields(), name, value)))
-                           : ExpectSameSsl(ssl, Line(WithField(SslFields(), name, value))))
+                                           JsonObject(WithField(StreamingSslFields(), name, value)))
+                           : ExpectSameSsl(ssl, JsonObject(WithField(SslFields(), name, value))))
         << name << " " << value;
   }
   // The chain by file id when no fingerprint: cert_chain_fuids holding fingerprints, either
   // list bad-typed while the other gives the chain.
   auto both = SslFields();
   both.emplace_back("cert_chain_fuids", "[" + Quoted(kMd5) + "]");
-  EXPECT_TRUE(ExpectSameSsl(ssl, Line(both)));
-  EXPECT_TRUE(ExpectSameSsl(ssl, Line(WithField(both, "cert_chain_fps", "[\"Fx\",\"-\",\"\"]"))));
-  EXPECT_FALSE(ExpectSameSsl(ssl, Line(WithField(both, "cert_chain_fuids", "[1]"))));
-  EXPECT_FALSE(ExpectSameSsl(ssl, Line(WithField(both, "cert_chain_fps", "[1]"))));
+  EXPECT_TRUE(ExpectSameSsl(ssl, JsonObject(both)));
+  EXPECT_TRUE(
+      ExpectSameSsl(ssl, JsonObject(WithField(both, "cert_chain_fps", "[\"Fx\",\"-\",\"\"]"))));
+  EXPECT_FALSE(ExpectSameSsl(ssl, JsonObject(WithField(both, "cert_chain_fuids", "[1]"))));
+  EXPECT_FALSE(ExpectSameSsl(ssl, JsonObject(WithField(both, "cert_chain_fps", "[1]"))));
   // The CN is the server name (in another case); no ends; "proto" is the general mapping's.
   auto cn = SslFields();
   cn.emplace_back("subject", "\"CN=Files.fbumgiriwkx.net\"");
-  EXPECT_TRUE(ExpectSameSsl(ssl, Line(cn)));
+  EXPECT_TRUE(ExpectSameSsl(ssl, JsonObject(cn)));
   cn.emplace_back("resp_certificate_sha1", Quoted(kSha1));
-  EXPECT_TRUE(ExpectSameSsl(ssl, Line(cn)));
+  EXPECT_TRUE(ExpectSameSsl(ssl, JsonObject(cn)));
   auto no_flow = StreamingSslFields();
   std::erase_if(no_flow, [](const auto& f) { return f.first.starts_with("id_"); });
-  EXPECT_TRUE(ExpectSameSsl(ZeekContext("ssl"), Line(no_flow)));
+  EXPECT_TRUE(ExpectSameSsl(ZeekContext("ssl"), JsonObject(no_flow)));
   auto proto = SslFields();
   proto.emplace_back("proto", "\"tcp\"");
-  EXPECT_FALSE(ExpectSameSsl(ssl, Line(proto)));
+  EXPECT_FALSE(ExpectSameSsl(ssl, JsonObject(proto)));
 }
 
 TEST(ZeekFastPathTest, EverySslMutationMapsAlike) {
@@ -1368,22 +1368,22 @@ std::vector<std::pair<std::string, std::string>> LeftFilesValues() {
 
 TEST(ZeekFastPathTest, TakesFilesEventsAsZeekWritesThem) {
   const LogContext files = ZeekContext("files");
-  EXPECT_TRUE(ExpectSameFiles(files, Line(FilesFields())));
-  EXPECT_TRUE(ExpectSameFiles(ZeekContext(""), Line(StreamingFilesFields())));
+  EXPECT_TRUE(ExpectSameFiles(files, JsonObject(FilesFields())));
+  EXPECT_TRUE(ExpectSameFiles(ZeekContext(""), JsonObject(StreamingFilesFields())));
   auto fields = FilesFields();
   fields.erase(fields.begin());
-  EXPECT_TRUE(ExpectSameFiles(files, Line(fields)));
-  EXPECT_FALSE(ExpectSameFiles(ZeekContext("ssl"), Line(fields)));
+  EXPECT_TRUE(ExpectSameFiles(files, JsonObject(fields)));
+  EXPECT_FALSE(ExpectSameFiles(ZeekContext("ssl"), JsonObject(fields)));
   for (const auto& [name, value] : TakenFilesValues()) {
-    EXPECT_TRUE(ExpectSameFiles(files, Line(WithField(FilesFields(), name, value))))
+    EXPECT_TRUE(ExpectSameFiles(files, JsonObject(WithField(FilesFields(), name, value))))
         << name << " " << value;
-    EXPECT_TRUE(
-        ExpectSameFiles(ZeekContext(""), Line(WithField(StreamingFilesFields(), name, value))))
+    EXPECT_TRUE(ExpectSameFiles(ZeekContext(""),
+                                JsonObject(WithField(StreamingFilesFields(), name, value))))
         << name << " " << value;
   }
   for (const auto& [name, value] : LeftFilesValues()) {
-    EXPECT_FALSE(
-        ExpectSameFiles(ZeekContext(""), Line(WithField(StreamingFilesFields(), name, value))))
+    EXPECT_FALSE(ExpectSameFiles(ZeekContext(""),
+                                 JsonObject(WithField(StreamingFilesFields(), name, value))))
         << name << " " << value;
   }
   // Hosts beside the ends (the directory's number after theirs), ends alike, no total_bytes.
@@ -1392,20 +1392,21 @@ TEST(ZeekFastPathTest, TakesFilesEventsAsZeekWritesThem) {
     auto both = WithField(FilesFields(), "filename", "\"dir/a.exe\"");
     both.emplace_back("tx_hosts", hosts);
     both.emplace_back("rx_hosts", "[\"10.0.0.7\",\"10.0.0.8\"]");
-    EXPECT_TRUE(ExpectSameFiles(files, Line(both))) << hosts;
+    EXPECT_TRUE(ExpectSameFiles(files, JsonObject(both))) << hosts;
     EXPECT_TRUE(ExpectSameFiles(
-        files,
-        Line(WithField(WithField(both, "id.orig_h", "\"10.3.220.186\""), "id.resp_h", "\"-\""))))
+        files, JsonObject(WithField(WithField(both, "id.orig_h", "\"10.3.220.186\""), "id.resp_h",
+                                    "\"-\""))))
         << hosts;
-    EXPECT_TRUE(ExpectSameFiles(files, Line(WithField(both, "id.resp_h", "\"150.164.120.251\""))))
+    EXPECT_TRUE(
+        ExpectSameFiles(files, JsonObject(WithField(both, "id.resp_h", "\"150.164.120.251\""))))
         << hosts;
   }
   auto no_total = FilesFields();
   std::erase_if(no_total, [](const auto& f) { return f.first == "total_bytes"; });
-  EXPECT_TRUE(ExpectSameFiles(files, Line(no_total)));
+  EXPECT_TRUE(ExpectSameFiles(files, JsonObject(no_total)));
   auto proto = FilesFields();
   proto.emplace_back("proto", "\"tcp\"");
-  EXPECT_FALSE(ExpectSameFiles(files, Line(proto)));
+  EXPECT_FALSE(ExpectSameFiles(files, JsonObject(proto)));
 }
 
 TEST(ZeekFastPathTest, EveryFilesMutationMapsAlike) {
@@ -1425,7 +1426,7 @@ TEST(ZeekFastPathTest, EveryFilesMutationMapsAlike) {
 // would report whole: the general mapping takes every event then.
 TEST(ZeekFastPathTest, NotTakenWithSmallerBuilderLimits) {
   const LogContext conn = ZeekContext("conn");
-  const std::string line = Line(ConnFields());
+  const std::string line = JsonObject(ConnFields());
   for (const observe::ObservationBuilder::Limits limits :
        {observe::ObservationBuilder::Limits{},
         observe::ObservationBuilder::Limits{.max_objects = 64},

@@ -18,6 +18,17 @@
 
 namespace concord::ingest::fast_path_testing {
 
+// A JSON object of (name, JSON text of the value) pairs, in order, as a log line: the tests'
+// events and their mutations (a member removed, retyped, repeated) are written this way.
+inline std::string JsonObject(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out = "{";
+  for (const auto& [name, value] : fields) {
+    if (out.size() > 1) out += ",";
+    out += "\"" + name + "\":" + value;
+  }
+  return out + "}";
+}
+
 // Records every call, in order. Paths not in `wanted` (when it is not empty) get kNone, as a
 // detection plan's sink answers for what no indicator reads.
 class RecordingSink final : public observe::BuilderSink {

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "concord/base/timestamp.h"
+#include "concord/json/document.h"
 #include "concord/observe/builder.h"
 #include "concord/observe/builder_sink.h"
 #include "concord/observe/property_filter.h"
@@ -29,6 +30,18 @@ inline bool FastPathAllowed(const observe::ObservationBuilder& b) {
   return b.probe() != nullptr && b.limits().max_objects >= defaults.max_objects &&
          b.limits().max_value_bytes >= defaults.max_value_bytes;
 }
+
+// An integer in [0, max] written as a JSON number (not as text, not as 80.0): the shape the
+// sensors write; anything else is for the general mapping.
+inline bool FastInteger(json::Element v, int64_t max, int64_t* out);
+
+// Absent as the adapters and OptionalString tell it: "", "-" or "(empty)" is not written.
+inline bool FastAbsent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
+
+// A member of a nested object, as OptionalString writes it inside BeginObject: not filtered
+// (the builder filters top-level members only), not written when absent.
+inline void FastNestedString(observe::BuilderSink* sink, observe::BuilderSink::Cursor parent,
+                             std::string_view key, std::string_view value);
 
 // A name ObservationBuilder::AddDomainName keeps exactly as it is: lower-case ASCII letters,
 // digits, '.', '-' and '_', with a letter (so not an address), without a trailing dot, at most
@@ -71,6 +84,8 @@ class FastComposite {
 
   // False when the sink wants nothing of this type (nothing more need be reported).
   bool wanted() const { return object_ != observe::BuilderSink::kNone; }
+  // Whether the filter keeps the member `key` (before anything costly is derived for it).
+  bool Wants(std::string_view key) const { return filter_ == nullptr || rule_.Wants(key); }
   // The member's cursor, after the filter (kNone when dropped or not wanted).
   Cursor Member(std::string_view key);
   void String(std::string_view key, std::string_view value);
@@ -91,6 +106,34 @@ class FastComposite {
 };
 
 // ---- Implementation (inline: the fast paths call these for every event).
+
+inline bool FastInteger(json::Element v, int64_t max, int64_t* out) {
+  int64_t i = 0;
+  uint64_t u = 0;
+  switch (v.type()) {
+    case json::ElementType::INT64:
+      if (v.get_int64().get(i) != simdjson::SUCCESS || i < 0 || i > max) return false;
+      *out = i;
+      return true;
+    case json::ElementType::UINT64:
+      if (v.get_uint64().get(u) != simdjson::SUCCESS || u > static_cast<uint64_t>(max)) {
+        return false;
+      }
+      *out = static_cast<int64_t>(u);
+      return true;
+    default:
+      return false;
+  }
+}
+
+inline void FastNestedString(observe::BuilderSink* sink, observe::BuilderSink::Cursor parent,
+                             std::string_view key, std::string_view value) {
+  if (FastAbsent(value)) return;
+  if (const auto m = sink->Member(parent, key); m != observe::BuilderSink::kNone) {
+    sink->Scalar(m, observe::BuilderSink::Value{observe::ValueKind::kString, value, 0, nullptr},
+                 false);
+  }
+}
 
 inline bool IsPlainName(std::string_view s) {
   if (s.empty() || s.size() > 253 || s.back() == '.') return false;
@@ -127,9 +170,13 @@ inline std::string_view FastObjects::Add(std::string_view type, std::string_view
 
 inline FastComposite::FastComposite(observe::BuilderSink* sink, std::string_view type,
                                     const observe::PropertyFilter* filter)
-    : sink_(sink), filter_(filter), object_(sink->Object(type)) {
+    : sink_(sink),
+      filter_(filter),
+      // Initialised, not assigned: a TypeRule copied whole from where Rule() wrote it stalls on
+      // store forwarding.
+      rule_(filter != nullptr ? filter->Rule(type) : observe::PropertyFilter::TypeRule{}),
+      object_(sink->Object(type)) {
   if (object_ == observe::BuilderSink::kNone) return;
-  if (filter_ != nullptr) rule_ = filter_->Rule(type);
   if (const Cursor m = sink_->Member(object_, "type"); m != observe::BuilderSink::kNone) {
     sink_->Scalar(m, observe::BuilderSink::Value{observe::ValueKind::kString, type, 0, nullptr},
                   false);

@@ -1088,26 +1088,6 @@ void WriteAlertExtension(const AlertSummary& alert, ObservationBuilder* b) {
 // composes them); others add no url, as there. A fileinfo event may come with the HTTP request
 // that carried the file. EveFastPathTest holds the two together.
 
-// An integer in [0, max], as a JSON number.
-bool FastInteger(json::Element v, int64_t max, int64_t* out) {
-  int64_t i = 0;
-  uint64_t u = 0;
-  switch (v.type()) {
-    case json::ElementType::INT64:
-      if (v.get_int64().get(i) != simdjson::SUCCESS || i < 0 || i > max) return false;
-      *out = i;
-      return true;
-    case json::ElementType::UINT64:
-      if (v.get_uint64().get(u) != simdjson::SUCCESS || u > static_cast<uint64_t>(max)) {
-        return false;
-      }
-      *out = static_cast<int64_t>(u);
-      return true;
-    default:
-      return false;
-  }
-}
-
 // A calendar time, as ReadTime reads a present one.
 bool FastTime(json::Element v, Timestamp* out) {
   std::string_view s;
@@ -1137,9 +1117,6 @@ constexpr size_t kMaxFastString = 4096;
 bool FastString(json::Element v, std::string_view* out) {
   return v.get_string().get(*out) == simdjson::SUCCESS && out->size() <= kMaxFastString;
 }
-
-// Absent as OptionalString tells it: not written.
-bool FastAbsent(std::string_view s) { return s.empty() || s == "-" || s == "(empty)"; }
 
 struct EveFields {
   enum class Type : uint8_t { kNone, kFlow, kDns, kHttp, kTls, kFileinfo };
@@ -1785,13 +1762,6 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
   }
   using Cursor = BuilderSink::Cursor;
   constexpr Cursor kNone = BuilderSink::kNone;
-  // A member of a nested object (not filtered), as OptionalString writes it.
-  auto nested = [sink](Cursor at, std::string_view key, std::string_view value) {
-    if (FastAbsent(value)) return;
-    if (const Cursor m = sink->Member(at, key); m != kNone) {
-      sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kString, value, 0, nullptr}, false);
-    }
-  };
   if (f.type == EveFields::Type::kTls && f.certificate) {  // MapTls's x509-certificate
     FastComposite cert(sink, "x509-certificate", filter);
     if (cert.wanted()) {
@@ -1800,9 +1770,10 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
       if (!FastAbsent(f.issuer)) cert.String("issuer", f.issuer);
       if (f.has_not_before) cert.Time("validity_not_before", f.not_before);
       if (f.has_not_after) cert.Time("validity_not_after", f.not_after);
-      if (const Cursor h = cert.Member("hashes"); h != kNone) nested(h, "SHA-1", f.sha1);
+      if (const Cursor h = cert.Member("hashes"); h != kNone)
+        FastNestedString(sink, h, "SHA-1", f.sha1);
       if (const Cursor x = cert.Member("x509_v3_extensions"); x != kNone) {
-        nested(x, "subject_alternative_name", f.san);
+        FastNestedString(sink, x, "subject_alternative_name", f.san);
       }
     }
   }
@@ -1813,10 +1784,10 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
       if (f.file_size >= 0) file.Int("size", f.file_size);
       if (!FastAbsent(f.mime_type)) file.String("mime_type", f.mime_type);
       if (const Cursor h = file.Member("hashes"); h != kNone) {
-        nested(h, "MD5", f.md5);
-        nested(h, "SHA-1", f.sha1_file);
-        nested(h, "SHA-256", f.sha256);
-        nested(h, "SHA-512", f.sha512);
+        FastNestedString(sink, h, "MD5", f.md5);
+        FastNestedString(sink, h, "SHA-1", f.sha1_file);
+        FastNestedString(sink, h, "SHA-256", f.sha256);
+        FastNestedString(sink, h, "SHA-512", f.sha512);
       }
     }
   }
@@ -1853,28 +1824,29 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
   if (f.has_http) {  // WriteHttpExtension
     const Cursor h = sink->Member(extensions, "http-request-ext");
     if (h == kNone) return;
-    nested(h, "request_method", f.request_method);
-    nested(h, "request_value", f.url);
-    nested(h, "request_version", f.request_version);
+    FastNestedString(sink, h, "request_method", f.request_method);
+    FastNestedString(sink, h, "request_value", f.url);
+    FastNestedString(sink, h, "request_version", f.request_version);
     if (const Cursor headers = sink->Member(h, "request_header"); headers != kNone) {
-      nested(headers, "Host", f.host_header);
-      nested(headers, "User-Agent", f.user_agent);
-      nested(headers, "Referer", f.referer);  // X-Forwarded-For: none (else not taken)
+      FastNestedString(sink, headers, "Host", f.host_header);
+      FastNestedString(sink, headers, "User-Agent", f.user_agent);
+      FastNestedString(sink, headers, "Referer",
+                       f.referer);  // X-Forwarded-For: none (else not taken)
     }
     if (f.status >= 0) {
       if (const Cursor m = sink->Member(h, "x_status_code"); m != kNone) {
         sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kInt, {}, f.status, nullptr}, false);
       }
     }
-    nested(h, "x_response_content_type", f.content_type);
+    FastNestedString(sink, h, "x_response_content_type", f.content_type);
   } else if (f.type == EveFields::Type::kTls) {  // WriteTlsExtension
     const Cursor t = sink->Member(extensions, "x-tls-ext");
     if (t == kNone) return;
-    nested(t, "server_name", f.sni);
-    nested(t, "version", f.version);
-    nested(t, "ja3", f.ja3);
-    nested(t, "ja3s", f.ja3s);
-    nested(t, "ja4", f.ja4);
+    FastNestedString(sink, t, "server_name", f.sni);
+    FastNestedString(sink, t, "version", f.version);
+    FastNestedString(sink, t, "ja3", f.ja3);
+    FastNestedString(sink, t, "ja3s", f.ja3s);
+    FastNestedString(sink, t, "ja4", f.ja4);
   }
 }
 

@@ -16,6 +16,8 @@
 namespace concord::ingest {
 namespace {
 
+using fast_path_testing::JsonObject;
+
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 bool ExpectSame(const std::string& line) {
@@ -69,15 +71,6 @@ bool ExpectSame(const std::string& line) {
   return fast_path_testing::ExpectSame(context, line, filter, plan);
 }
 
-std::string Object(const Fields& fields) {
-  std::string out = "{";
-  for (const auto& [name, value] : fields) {
-    if (out.size() > 1) out += ",";
-    out += "\"" + name + "\":" + value;
-  }
-  return out + "}";
-}
-
 // A flow event as Suricata 7 writes it; "flow" as its own list, to mutate it too.
 Fields FlowRecord() {
   return {{"pkts_toserver", "16"},
@@ -102,7 +95,7 @@ Fields FlowEvent(const Fields& record = FlowRecord()) {
           {"dest_port", "443"},
           {"proto", "\"TCP\""},
           {"app_proto", "\"tls\""},
-          {"flow", Object(record)},
+          {"flow", JsonObject(record)},
           {"tcp", "{\"tcp_flags\":\"1b\",\"syn\":true,\"state\":\"closed\"}"}};
 }
 
@@ -130,7 +123,7 @@ const std::vector<std::string>& Values() {
 }
 
 TEST(EveFastPathTest, TakesFlowEventsAsSuricataWritesThem) {
-  EXPECT_TRUE(ExpectSame(Object(FlowEvent())));
+  EXPECT_TRUE(ExpectSame(JsonObject(FlowEvent())));
   for (auto [name, value] : Fields{{"dest_ip", "\"10.2.123.71\""},
                                    {"proto", "\"UDP\""},
                                    {"proto", "\"ICMP\""},
@@ -143,7 +136,7 @@ TEST(EveFastPathTest, TakesFlowEventsAsSuricataWritesThem) {
     for (auto& field : changed) {
       if (field.first == name) field.second = value;
     }
-    EXPECT_TRUE(ExpectSame(Object(changed))) << name << " " << value;
+    EXPECT_TRUE(ExpectSame(JsonObject(changed))) << name << " " << value;
   }
 }
 
@@ -153,17 +146,17 @@ TEST(EveFastPathTest, EveryMutationMapsAlike) {
   for (size_t i = 0; i < base.size(); ++i) {
     auto removed = base;
     removed.erase(removed.begin() + i);
-    taken += ExpectSame(Object(removed));
+    taken += ExpectSame(JsonObject(removed));
     ++events;
     for (const std::string& value : Values()) {
       auto changed = base;
       changed[i].second = value;
-      taken += ExpectSame(Object(changed));
+      taken += ExpectSame(JsonObject(changed));
       ++events;
     }
     auto repeated = base;
     repeated.push_back(base[i]);
-    taken += ExpectSame(Object(repeated));
+    taken += ExpectSame(JsonObject(repeated));
     ++events;
   }
   // The flow record's members.
@@ -171,17 +164,17 @@ TEST(EveFastPathTest, EveryMutationMapsAlike) {
   for (size_t i = 0; i < record.size(); ++i) {
     auto removed = record;
     removed.erase(removed.begin() + i);
-    taken += ExpectSame(Object(FlowEvent(removed)));
+    taken += ExpectSame(JsonObject(FlowEvent(removed)));
     ++events;
     for (const std::string& value : Values()) {
       auto changed = record;
       changed[i].second = value;
-      taken += ExpectSame(Object(FlowEvent(changed)));
+      taken += ExpectSame(JsonObject(FlowEvent(changed)));
       ++events;
     }
     auto repeated = record;
     repeated.push_back(record[i]);
-    taken += ExpectSame(Object(FlowEvent(repeated)));
+    taken += ExpectSame(JsonObject(FlowEvent(repeated)));
     ++events;
   }
   for (auto [name, value] : Fields{{"src_ip", "\"10.2.123.71\""},
@@ -190,7 +183,7 @@ TEST(EveFastPathTest, EveryMutationMapsAlike) {
                                    {"dest_port", "443"}}) {
     auto flow_ends = record;
     flow_ends.emplace_back(name, value);
-    taken += ExpectSame(Object(FlowEvent(flow_ends)));
+    taken += ExpectSame(JsonObject(FlowEvent(flow_ends)));
     ++events;
   }
   // Members of other event types, and what the general mapping reads besides.
@@ -214,7 +207,7 @@ TEST(EveFastPathTest, EveryMutationMapsAlike) {
                                    {"host", "\"sensor-1\""}}) {
     auto extra = base;
     extra.emplace_back(name, value);
-    taken += ExpectSame(Object(extra));
+    taken += ExpectSame(JsonObject(extra));
     ++events;
   }
   EXPECT_GT(taken, events / 4);
@@ -245,11 +238,11 @@ const std::string kAnswers =
     "78\"}]";
 
 TEST(EveFastPathTest, TakesDnsEventsAsSuricataWritesThem) {
-  EXPECT_TRUE(ExpectSame(Object(DnsEvent(kQueries, kAnswers))));
-  EXPECT_TRUE(ExpectSame(Object(DnsEvent(kQueries, "[]", "\"query\""))));
-  EXPECT_TRUE(ExpectSame(Object(DnsEvent("[]", "[]"))));
+  EXPECT_TRUE(ExpectSame(JsonObject(DnsEvent(kQueries, kAnswers))));
+  EXPECT_TRUE(ExpectSame(JsonObject(DnsEvent(kQueries, "[]", "\"query\""))));
+  EXPECT_TRUE(ExpectSame(JsonObject(DnsEvent("[]", "[]"))));
   // A CNAME chain, an answer equal to an end, the same answer twice, MX with a preference.
-  EXPECT_TRUE(ExpectSame(Object(DnsEvent(
+  EXPECT_TRUE(ExpectSame(JsonObject(DnsEvent(
       kQueries,
       "[{\"rrname\":\"files.cmecxl.ru\",\"rrtype\":\"CNAME\",\"rdata\":\"cdn.example.net\"},"
       "{\"rrname\":\"cdn.example.net\",\"rrtype\":\"A\",\"rdata\":\"10.0.0.53\"},"
@@ -260,18 +253,18 @@ TEST(EveFastPathTest, TakesDnsEventsAsSuricataWritesThem) {
 
 // Version 2 writes one record per event: a query, or one answer.
 std::string DnsV2(const std::string& type, const std::string& members) {
-  return Object(Fields{{"timestamp", "\"2024-12-18T19:36:48.669714-0500\""},
-                       {"flow_id", "61653399336714"},
-                       {"pcap_cnt", "151"},
-                       {"event_type", "\"dns\""},
-                       {"src_ip", "\"192.168.230.133\""},
-                       {"src_port", "57813"},
-                       {"dest_ip", "\"192.168.230.1\""},
-                       {"dest_port", "53"},
-                       {"proto", "\"UDP\""},
-                       {"pkt_src", "\"wire/pcap\""},
-                       {"dns", "{\"version\":2,\"type\":\"" + type + "\",\"id\":34098," + members +
-                                   ",\"tx_id\":0,\"opcode\":0}"}});
+  return JsonObject(Fields{{"timestamp", "\"2024-12-18T19:36:48.669714-0500\""},
+                           {"flow_id", "61653399336714"},
+                           {"pcap_cnt", "151"},
+                           {"event_type", "\"dns\""},
+                           {"src_ip", "\"192.168.230.133\""},
+                           {"src_port", "57813"},
+                           {"dest_ip", "\"192.168.230.1\""},
+                           {"dest_port", "53"},
+                           {"proto", "\"UDP\""},
+                           {"pkt_src", "\"wire/pcap\""},
+                           {"dns", "{\"version\":2,\"type\":\"" + type + "\",\"id\":34098," +
+                                       members + ",\"tx_id\":0,\"opcode\":0}"}});
 }
 
 TEST(EveFastPathTest, TakesDnsVersion2Records) {
@@ -306,12 +299,12 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
   for (size_t i = 0; i < base.size(); ++i) {
     auto removed = base;
     removed.erase(removed.begin() + i);
-    taken += ExpectSame(Object(removed));
+    taken += ExpectSame(JsonObject(removed));
     ++events;
     for (const std::string& value : Values()) {
       auto changed = base;
       changed[i].second = value;
-      taken += ExpectSame(Object(changed));
+      taken += ExpectSame(JsonObject(changed));
       ++events;
     }
   }
@@ -333,7 +326,7 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
     for (const char* type : {"\"A\"", "\"AAAA\"", "\"CNAME\"", "\"PTR\"", "\"TXT\"", "null"}) {
       const std::string record =
           "{\"rrname\":" + name + ",\"rrtype\":" + type + ",\"rdata\":" + name + "}";
-      taken += ExpectSame(Object(DnsEvent("[" + record + "]", "[" + record + "]")));
+      taken += ExpectSame(JsonObject(DnsEvent("[" + record + "]", "[" + record + "]")));
       ++events;
     }
   }
@@ -342,7 +335,7 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
            "[{\"rrname\":\"a.example\",\"rrname\":\"b.example\",\"rrtype\":\"A\"}]",
            "[{\"rrname\":\"a.example\",\"rrtype\":\"SRV\",\"srv\":{\"name\":\"s.example\"}}]",
            "[{\"rrname\":\"a.example\",\"rrtype\":\"A\",\"rdata\":\"10.0.0.1\",\"ttl\":\"x\"}]"}) {
-    taken += ExpectSame(Object(DnsEvent(kQueries, answers)));
+    taken += ExpectSame(JsonObject(DnsEvent(kQueries, answers)));
     ++events;
   }
   std::string many = "[";
@@ -350,10 +343,10 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
     many += std::string(i ? "," : "") + "{\"rrname\":\"h" + std::to_string(i) +
             ".example\",\"rrtype\":\"A\",\"rdata\":\"10.0.1." + std::to_string(i) + "\"}";
   }
-  taken += ExpectSame(Object(DnsEvent(kQueries, many + "]")));
+  taken += ExpectSame(JsonObject(DnsEvent(kQueries, many + "]")));
   ++events;
   for (const char* type : {"\"answer\"", "\"query\"", "\"request\"", "7", "null"}) {
-    taken += ExpectSame(Object(DnsEvent(kQueries, kAnswers, type)));
+    taken += ExpectSame(JsonObject(DnsEvent(kQueries, kAnswers, type)));
     ++events;
   }
   // v2 layouts and members the fast path leaves to the general mapping.
@@ -363,16 +356,16 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
     auto fields = base;
     std::string& dns = fields.back().second;
     dns.insert(dns.size() - 1, std::string(",") + extra);
-    taken += ExpectSame(Object(fields));
+    taken += ExpectSame(JsonObject(fields));
     ++events;
   }
   // A DNS event with a flow record, a flow event with a DNS record.
   auto with_flow = base;
-  with_flow.emplace_back("flow", Object(FlowRecord()));
-  taken += ExpectSame(Object(with_flow));
+  with_flow.emplace_back("flow", JsonObject(FlowRecord()));
+  taken += ExpectSame(JsonObject(with_flow));
   auto flow_with_dns = FlowEvent();
   flow_with_dns.emplace_back("dns", base.back().second);
-  taken += ExpectSame(Object(flow_with_dns));
+  taken += ExpectSame(JsonObject(flow_with_dns));
   events += 2;
   // Both shapes occur (most mutations here are of records the fast path leaves alone).
   EXPECT_GT(taken, events / 8);
@@ -429,7 +422,7 @@ Fields HttpEvent(const Fields& record = HttpRecord()) {
           {"dest_port", "80"},
           {"proto", "\"TCP\""},
           {"tx_id", "0"},
-          {"http", Object(record)}};
+          {"http", JsonObject(record)}};
 }
 
 // The odd values of an HTTP record's members: host names, URLs, methods, ports.
@@ -467,15 +460,15 @@ const std::vector<std::string>& HttpValues() {
 }
 
 TEST(EveFastPathTest, TakesHttpEventsAsSuricataWritesThem) {
-  EXPECT_TRUE(ExpectSame(Object(HttpEvent())));
+  EXPECT_TRUE(ExpectSame(JsonObject(HttpEvent())));
   // No host name (the url from the server's address and port), a port, absolute and odd urls,
   // a redirect, another application protocol.
   auto record = HttpRecord();
   record.erase(record.begin());
-  EXPECT_TRUE(ExpectSame(Object(HttpEvent(record))));
+  EXPECT_TRUE(ExpectSame(JsonObject(HttpEvent(record))));
   auto other_port = HttpEvent(record);
   other_port[7].second = "8080";
-  EXPECT_TRUE(ExpectSame(Object(other_port)));
+  EXPECT_TRUE(ExpectSame(JsonObject(other_port)));
   for (auto [name, value] : Fields{{"http_port", "8080"},
                                    {"http_port", "80"},
                                    {"url", "\"http://proxy.example/x\""},
@@ -493,23 +486,24 @@ TEST(EveFastPathTest, TakesHttpEventsAsSuricataWritesThem) {
       }
       changed.pop_back();
     }
-    EXPECT_TRUE(ExpectSame(Object(HttpEvent(changed)))) << name << " " << value;
+    EXPECT_TRUE(ExpectSame(JsonObject(HttpEvent(changed)))) << name << " " << value;
   }
   auto app = HttpEvent();
   app.emplace_back("app_proto", "\"http2\"");
-  EXPECT_TRUE(ExpectSame(Object(app)));
+  EXPECT_TRUE(ExpectSame(JsonObject(app)));
   // The url that the host and path make is also the redirect, an absolute url both.
   auto same = HttpRecord();
   same.emplace_back("redirect", "\"http://mail.voaqwnea.co.uk/shop/173f49fd?q=1\"");
-  EXPECT_TRUE(ExpectSame(Object(HttpEvent(same))));
+  EXPECT_TRUE(ExpectSame(JsonObject(HttpEvent(same))));
 }
 
 TEST(EveFastPathTest, EveryHttpMutationMapsAlike) {
   size_t taken = 0, events = 0;
   taken += MutateEach(
-      HttpEvent(), {}, [](const Fields& f) { return Object(f); }, &events);
+      HttpEvent(), {}, [](const Fields& f) { return JsonObject(f); }, &events);
   taken += MutateEach(
-      HttpRecord(), HttpValues(), [](const Fields& f) { return Object(HttpEvent(f)); }, &events);
+      HttpRecord(), HttpValues(), [](const Fields& f) { return JsonObject(HttpEvent(f)); },
+      &events);
   // Members the fast path leaves to the general mapping, and ones it reads besides.
   for (auto [name, value] :
        Fields{{"xff", "\"203.0.113.7, 10.0.0.1\""},
@@ -521,12 +515,12 @@ TEST(EveFastPathTest, EveryHttpMutationMapsAlike) {
               {"redirect", "\"HTTP://mail.voaqwnea.co.uk/shop/173f49fd?q=1\""}}) {
     auto record = HttpRecord();
     record.emplace_back(name, value);
-    taken += ExpectSame(Object(HttpEvent(record)));
+    taken += ExpectSame(JsonObject(HttpEvent(record)));
     ++events;
   }
   for (auto [name, value] : Fields{{"xff", "\"203.0.113.7\""},
                                    {"direction", "\"to_client\""},
-                                   {"flow", Object(FlowRecord())},
+                                   {"flow", JsonObject(FlowRecord())},
                                    {"tls", "{\"sni\":\"www.example.com\"}"},
                                    {"dns", "{\"version\":3,\"type\":\"response\"}"},
                                    {"files", "[]"},
@@ -534,7 +528,7 @@ TEST(EveFastPathTest, EveryHttpMutationMapsAlike) {
                                    {"dest_ip", "\"2001:db8::1\""}}) {
     auto extra = HttpEvent();
     extra.emplace_back(name, value);
-    taken += ExpectSame(Object(extra));
+    taken += ExpectSame(JsonObject(extra));
     ++events;
   }
   // CONNECT, without a host name, on other ports.
@@ -546,12 +540,12 @@ TEST(EveFastPathTest, EveryHttpMutationMapsAlike) {
       record[5] = {"http_method", "\"CONNECT\""};
       auto event = HttpEvent(record);
       event[7].second = port;
-      taken += ExpectSame(Object(event));
+      taken += ExpectSame(JsonObject(event));
       record.erase(record.begin());
       record[4] = {"http_method", "\"GET\""};
       event = HttpEvent(record);
       event[7].second = port;
-      taken += ExpectSame(Object(event));
+      taken += ExpectSame(JsonObject(event));
       events += 2;
     }
   }
@@ -584,7 +578,7 @@ Fields TlsEvent(const Fields& record = TlsRecord()) {
           {"dest_ip", "\"66.108.205.187\""},
           {"dest_port", "443"},
           {"proto", "\"TCP\""},
-          {"tls", Object(record)}};
+          {"tls", JsonObject(record)}};
 }
 
 // The odd values of a TLS record's members: names, subjects, SANs, fingerprints, JA3.
@@ -626,7 +620,7 @@ const std::vector<std::string>& TlsValues() {
 }
 
 TEST(EveFastPathTest, TakesTlsEventsAsSuricataWritesThem) {
-  EXPECT_TRUE(ExpectSame(Object(TlsEvent())));
+  EXPECT_TRUE(ExpectSame(JsonObject(TlsEvent())));
   // As the bench writes it: no SANs; JA3 hashes alone; without a certificate; SANs as one string.
   for (auto [name, value] : Fields{{"subjectaltname", "[]"},
                                    {"subjectaltname", "\"www.khnzozysvw.com\""},
@@ -638,23 +632,23 @@ TEST(EveFastPathTest, TakesTlsEventsAsSuricataWritesThem) {
     for (auto& field : changed) {
       if (field.first == name) field.second = value;
     }
-    EXPECT_TRUE(ExpectSame(Object(TlsEvent(changed)))) << name << " " << value;
+    EXPECT_TRUE(ExpectSame(JsonObject(TlsEvent(changed)))) << name << " " << value;
   }
-  EXPECT_TRUE(
-      ExpectSame(Object(TlsEvent({{"sni", "\"www.example.com\""},
-                                  {"version", "\"TLS 1.3\""},
-                                  {"ja3", "{\"hash\":\"547422cc486007650f9e2606e3d77e6e\"}"}}))));
-  EXPECT_TRUE(ExpectSame(Object(TlsEvent({}))));
+  EXPECT_TRUE(ExpectSame(
+      JsonObject(TlsEvent({{"sni", "\"www.example.com\""},
+                           {"version", "\"TLS 1.3\""},
+                           {"ja3", "{\"hash\":\"547422cc486007650f9e2606e3d77e6e\"}"}}))));
+  EXPECT_TRUE(ExpectSame(JsonObject(TlsEvent({}))));
 }
 
 TEST(EveFastPathTest, EveryTlsMutationMapsAlike) {
   size_t taken = 0, events = 0;
   taken += MutateEach(
-      TlsEvent(), {}, [](const Fields& f) { return Object(f); }, &events);
+      TlsEvent(), {}, [](const Fields& f) { return JsonObject(f); }, &events);
   taken += MutateEach(
-      TlsRecord(), TlsValues(), [](const Fields& f) { return Object(TlsEvent(f)); }, &events);
+      TlsRecord(), TlsValues(), [](const Fields& f) { return JsonObject(TlsEvent(f)); }, &events);
   for (auto [name, value] : Fields{{"direction", "\"to_client\""},
-                                   {"flow", Object(FlowRecord())},
+                                   {"flow", JsonObject(FlowRecord())},
                                    {"http", "{\"hostname\":\"www.example.com\"}"},
                                    {"quic", "{\"sni\":\"www.example.com\"}"},
                                    {"alert", "{\"signature\":\"x\"}"},
@@ -662,12 +656,12 @@ TEST(EveFastPathTest, EveryTlsMutationMapsAlike) {
                                    {"app_proto", "\"unknown\""}}) {
     auto extra = TlsEvent();
     extra.emplace_back(name, value);
-    taken += ExpectSame(Object(extra));
+    taken += ExpectSame(JsonObject(extra));
     ++events;
   }
   // Only some of the certificate: each alone.
   for (const auto& field : TlsRecord()) {
-    taken += ExpectSame(Object(TlsEvent({field})));
+    taken += ExpectSame(JsonObject(TlsEvent({field})));
     ++events;
   }
   std::string many = "[";
@@ -676,7 +670,7 @@ TEST(EveFastPathTest, EveryTlsMutationMapsAlike) {
   }
   auto record = TlsRecord();
   record[8].second = many + "]";
-  taken += ExpectSame(Object(TlsEvent(record)));
+  taken += ExpectSame(JsonObject(TlsEvent(record)));
   ++events;
   EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
@@ -707,28 +701,28 @@ Fields FileEvent(const Fields& record = FileRecord(), bool http = true) {
                   {"dest_port", "55739"},
                   {"proto", "\"TCP\""}};
   if (http) {
-    event.emplace_back("http", Object(Fields{{"hostname", "\"video.fyfiugmfgblu.com\""},
-                                             {"url", "\"/img/def12d50\""},
-                                             {"http_method", "\"GET\""},
-                                             {"status", "200"}}));
+    event.emplace_back("http", JsonObject(Fields{{"hostname", "\"video.fyfiugmfgblu.com\""},
+                                                 {"url", "\"/img/def12d50\""},
+                                                 {"http_method", "\"GET\""},
+                                                 {"status", "200"}}));
     event.emplace_back("app_proto", "\"http\"");
   }
-  event.emplace_back("fileinfo", Object(record));
+  event.emplace_back("fileinfo", JsonObject(record));
   return event;
 }
 
 TEST(EveFastPathTest, TakesFileinfoEventsAsSuricataWritesThem) {
-  EXPECT_TRUE(ExpectSame(Object(FileEvent())));
-  EXPECT_TRUE(ExpectSame(Object(FileEvent(FileRecord(), false))));
+  EXPECT_TRUE(ExpectSame(JsonObject(FileEvent())));
+  EXPECT_TRUE(ExpectSame(JsonObject(FileEvent(FileRecord(), false))));
   // An upload (the lower port is the client's: the ends stay), no host name (the url names the
   // server), a file not seen whole, hashes in upper case or with colons, no name nor hashes.
   auto upload = FileEvent();
   upload[5].second = "55739";
   upload[7].second = "80";
-  EXPECT_TRUE(ExpectSame(Object(upload)));
+  EXPECT_TRUE(ExpectSame(JsonObject(upload)));
   auto no_host = FileEvent();
-  no_host[9].second = Object(Fields{{"url", "\"/img/def12d50\""}, {"http_method", "\"GET\""}});
-  EXPECT_TRUE(ExpectSame(Object(no_host)));
+  no_host[9].second = JsonObject(Fields{{"url", "\"/img/def12d50\""}, {"http_method", "\"GET\""}});
+  EXPECT_TRUE(ExpectSame(JsonObject(no_host)));
   for (auto [name, value] :
        Fields{{"state", "\"TRUNCATED\""},
               {"md5", "\"7B7E64F6FD231A5F525284ACC217D5F7\""},
@@ -738,9 +732,9 @@ TEST(EveFastPathTest, TakesFileinfoEventsAsSuricataWritesThem) {
     for (auto& field : record) {
       if (field.first == name) field.second = value;
     }
-    EXPECT_TRUE(ExpectSame(Object(FileEvent(record)))) << name;
+    EXPECT_TRUE(ExpectSame(JsonObject(FileEvent(record)))) << name;
   }
-  EXPECT_TRUE(ExpectSame(Object(FileEvent(Fields{{"magic", "\"data\""}, {"size", "1"}}))));
+  EXPECT_TRUE(ExpectSame(JsonObject(FileEvent(Fields{{"magic", "\"data\""}, {"size", "1"}}))));
 }
 
 TEST(EveFastPathTest, EveryFileinfoMutationMapsAlike) {
@@ -750,34 +744,34 @@ TEST(EveFastPathTest, EveryFileinfoMutationMapsAlike) {
     for (size_t i = 0; i < base.size(); ++i) {
       auto removed = base;
       removed.erase(removed.begin() + i);
-      taken += ExpectSame(Object(removed));
+      taken += ExpectSame(JsonObject(removed));
       ++events;
       for (const std::string& value : Values()) {
         auto changed = base;
         changed[i].second = value;
-        taken += ExpectSame(Object(changed));
+        taken += ExpectSame(JsonObject(changed));
         ++events;
       }
       auto repeated = base;
       repeated.push_back(base[i]);
-      taken += ExpectSame(Object(repeated));
+      taken += ExpectSame(JsonObject(repeated));
       ++events;
     }
     const Fields record = FileRecord();
     for (size_t i = 0; i < record.size(); ++i) {
       auto removed = record;
       removed.erase(removed.begin() + i);
-      taken += ExpectSame(Object(FileEvent(removed, http)));
+      taken += ExpectSame(JsonObject(FileEvent(removed, http)));
       ++events;
       for (const std::string& value : Values()) {
         auto changed = record;
         changed[i].second = value;
-        taken += ExpectSame(Object(FileEvent(changed, http)));
+        taken += ExpectSame(JsonObject(FileEvent(changed, http)));
         ++events;
       }
       auto repeated = record;
       repeated.push_back(record[i]);
-      taken += ExpectSame(Object(FileEvent(repeated, http)));
+      taken += ExpectSame(JsonObject(FileEvent(repeated, http)));
       ++events;
     }
     // Records the fast path leaves to the general mapping beside the file.
@@ -789,7 +783,7 @@ TEST(EveFastPathTest, EveryFileinfoMutationMapsAlike) {
                                      {"flow", "{}"}}) {
       auto extra = base;
       extra.emplace_back(name, value);
-      taken += ExpectSame(Object(extra));
+      taken += ExpectSame(JsonObject(extra));
       ++events;
     }
   }

@@ -1642,26 +1642,6 @@ constexpr size_t kMaxFastListItems = 16;
 // The longest qtype_name and rcode_name taken (written as they are: bounded for Limits too).
 constexpr size_t kMaxFastText = 256;
 
-// An unsigned integer no greater than `max`, as JSON numbers Zeek writes them.
-bool FastInteger(json::Element v, int64_t max, int64_t* out) {
-  int64_t i = 0;
-  uint64_t u = 0;
-  switch (v.type()) {
-    case json::ElementType::INT64:
-      if (v.get_int64().get(i) != simdjson::SUCCESS || i < 0 || i > max) return false;
-      *out = i;
-      return true;
-    case json::ElementType::UINT64:
-      if (v.get_uint64().get(u) != simdjson::SUCCESS || u > static_cast<uint64_t>(max)) {
-        return false;
-      }
-      *out = static_cast<int64_t>(u);
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The per-byte loops of the fast paths look bytes up in tables (kNameBytes, kScanBytes), and
 // branch only on what is rare in the strings they take (a branch on which kind of byte each is
 // mispredicts: a Zeek uid is 18 random hex digits). Not as comparisons OR-ed together, which GCC
@@ -2059,49 +2039,6 @@ FastKeys ProbeEnds(const FastEnds& f, BuilderSink* sink) {
   return FastKeys(src, dst);
 }
 
-// Reports a network-traffic's members as the builder reports them in probe mode: each only
-// when the filter wants it ("type" always).
-class FastFlowWriter {
- public:
-  using Cursor = BuilderSink::Cursor;
-  using Value = BuilderSink::Value;
-  static constexpr Cursor kNone = BuilderSink::kNone;
-
-  // Initialised, not assigned: a TypeRule copied whole from where Rule() wrote it stalls on
-  // store forwarding.
-  FastFlowWriter(BuilderSink* sink, Cursor c, const observe::PropertyFilter* filter)
-      : sink_(sink),
-        c_(c),
-        filter_(filter),
-        rule_(filter != nullptr ? filter->Rule("network-traffic")
-                                : observe::PropertyFilter::TypeRule{}) {}
-
-  bool Wants(std::string_view key) const { return filter_ == nullptr || rule_.Wants(key); }
-  Cursor Member(std::string_view key) { return Wants(key) ? sink_->Member(c_, key) : kNone; }
-  void Scalar(std::string_view key, const Value& v) {
-    if (const Cursor m = Member(key); m != kNone) sink_->Scalar(m, v, false);
-  }
-  void Integer(std::string_view key, int64_t n) {
-    Scalar(key, Value{observe::ValueKind::kInt, {}, n, nullptr});
-  }
-  void Time(std::string_view key, Timestamp t) {
-    const Cursor m = Member(key);
-    if (m == kNone) return;
-    const int digits = t.nanos % 1000000 == 0 ? 3 : t.nanos % 1000 == 0 ? 6 : 9;
-    char text[kMaxFormattedTimestamp];
-    const std::string_view formatted(text, FormatTimestampInto(t, digits, text));
-    sink_->Scalar(m, Value{observe::ValueKind::kString, formatted, 0, nullptr}, false);
-  }
-  BuilderSink* sink() const { return sink_; }
-  Cursor cursor() const { return c_; }
-
- private:
-  BuilderSink* sink_;
-  Cursor c_;
-  const observe::PropertyFilter* filter_;
-  const observe::PropertyFilter::TypeRule rule_;
-};
-
 // Reports what WriteFlow reports for a connection of `f` (ends reported as `keys`) whose
 // services are `services`: `more(w)` writes the members after "start" (conn's), and
 // `extension(c)` the protocol's extension when "extensions" (`c`) is reported.
@@ -2113,27 +2050,12 @@ void ProbeFlow(const FastEnds& f, FastKeys keys, std::string_view services, Buil
   using Value = BuilderSink::Value;
   constexpr Cursor kNone = BuilderSink::kNone;
   if (keys.src().empty() && keys.dst().empty() && f.orig_p < 0 && f.resp_p < 0) return;  // no flow
-  const Cursor c = sink->Object("network-traffic");
-  if (c == kNone) return;
-  FastFlowWriter w(sink, c, filter);
-  // "type" is written whatever the filter says.
-  if (const Cursor m = sink->Member(c, "type"); m != kNone) {
-    sink->Scalar(m, Value{observe::ValueKind::kString, "network-traffic", 0, nullptr}, false);
-  }
-  if (!keys.src().empty()) {
-    if (const Cursor m = w.Member("src_ref"); m != kNone) {
-      sink->Reference(m, keys.src(), BuilderSink::Target{"ipv4-addr", f.orig_h, true, f.orig4},
-                      false);
-    }
-  }
-  if (!keys.dst().empty()) {
-    if (const Cursor m = w.Member("dst_ref"); m != kNone) {
-      sink->Reference(m, keys.dst(), BuilderSink::Target{"ipv4-addr", f.resp_h, true, f.resp4},
-                      false);
-    }
-  }
-  if (f.orig_p >= 0) w.Integer("src_port", f.orig_p);
-  if (f.resp_p >= 0) w.Integer("dst_port", f.resp_p);
+  FastComposite w(sink, "network-traffic", filter);
+  if (!w.wanted()) return;
+  if (!keys.src().empty()) w.Reference("src_ref", keys.src(), "ipv4-addr", f.orig_h, f.orig4);
+  if (!keys.dst().empty()) w.Reference("dst_ref", keys.dst(), "ipv4-addr", f.resp_h, f.resp4);
+  if (f.orig_p >= 0) w.Int("src_port", f.orig_p);
+  if (f.resp_p >= 0) w.Int("dst_port", f.resp_p);
   if (w.Wants("protocols")) {
     Flow flow;
     flow.transport = f.proto;
@@ -2161,12 +2083,12 @@ void ProbeConn(const ConnFields& f, BuilderSink* sink, const observe::PropertyFi
   ProbeScanned(f, sink);  // ScanForAddresses, after the ends
   ProbeFlow(
       f, keys, f.service, sink, filter, scratch,
-      [&f](FastFlowWriter& w) {
+      [&f](FastComposite& w) {
         if (f.duration >= 0 && f.duration <= 1e9) w.Time("end", AddSeconds(f.time(), f.duration));
         static constexpr std::string_view kCountKeys[] = {"src_byte_count", "dst_byte_count",
                                                           "src_packets", "dst_packets"};
         for (size_t i = 0; i < f.counts.size(); ++i) {
-          if (f.counts[i] >= 0) w.Integer(kCountKeys[i], f.counts[i]);
+          if (f.counts[i] >= 0) w.Int(kCountKeys[i], f.counts[i]);
         }
       },
       [](BuilderSink::Cursor) {});  // left empty
@@ -2198,7 +2120,7 @@ void ProbeDns(const DnsFields& f, BuilderSink* sink, const observe::PropertyFilt
   }
   ProbeScanned(f, sink);  // ScanForAddresses, after the answers
   ProbeFlow(
-      f, keys, "dns", sink, filter, scratch, [](FastFlowWriter&) {},
+      f, keys, "dns", sink, filter, scratch, [](FastComposite&) {},
       [&](Cursor extensions) {
         // x-dns-ext is nested: the filter does not apply; unset values are not written.
         const Cursor x = sink->Member(extensions, "x-dns-ext");
@@ -2387,15 +2309,6 @@ void ProbeHttpFiles(const FastTextList& fuids, const FastTextList& names, const 
   }
 }
 
-// Reports a member of a nested object (not filtered), when set.
-void ProbeNestedText(BuilderSink* sink, BuilderSink::Cursor parent, std::string_view key,
-                     std::string_view value) {
-  if (Absent(value)) return;
-  if (const BuilderSink::Cursor m = sink->Member(parent, key); m != BuilderSink::kNone) {
-    sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kString, value, 0, nullptr}, false);
-  }
-}
-
 // Reports to `sink` what MapHttp reports through a probe-mode builder with `filter` (or none).
 void ProbeHttp(const HttpFields& f, BuilderSink* sink, const observe::PropertyFilter* filter,
                std::string& scratch, std::string& url) {
@@ -2416,23 +2329,24 @@ void ProbeHttp(const HttpFields& f, BuilderSink* sink, const observe::PropertyFi
   ProbeHttpFiles(f.lists[3], f.lists[4], f.lists[5], sink, filter);
   ProbeScanned(f, sink);  // ScanForAddresses, after the files
   ProbeFlow(
-      f, keys, "http", sink, filter, scratch, [](FastFlowWriter&) {},
+      f, keys, "http", sink, filter, scratch, [](FastComposite&) {},
       [&](Cursor extensions) {
         // Nested: the filter does not apply; unset values are not written.
         const Cursor x = sink->Member(extensions, "http-request-ext");
         if (x == kNone) return;
-        ProbeNestedText(sink, x, "request_method", f.method);
-        ProbeNestedText(sink, x, "request_value", f.uri);
+        FastNestedString(sink, x, "request_method", f.method);
+        FastNestedString(sink, x, "request_value", f.uri);
         if (!Absent(f.version) && f.version.size() <= 16) {
           char text[24] = "HTTP/";
           std::memcpy(text + 5, f.version.data(), f.version.size());
-          ProbeNestedText(sink, x, "request_version", std::string_view(text, 5 + f.version.size()));
+          FastNestedString(sink, x, "request_version",
+                           std::string_view(text, 5 + f.version.size()));
         }
         const Cursor h = sink->Member(x, "request_header");
         if (h == kNone) return;
-        ProbeNestedText(sink, h, "Host", f.host);
-        ProbeNestedText(sink, h, "User-Agent", f.user_agent);
-        ProbeNestedText(sink, h, "Referer", f.referrer);
+        FastNestedString(sink, h, "Host", f.host);
+        FastNestedString(sink, h, "User-Agent", f.user_agent);
+        FastNestedString(sink, h, "Referer", f.referrer);
       });
 }
 
@@ -2555,7 +2469,7 @@ bool FastSslFields(FastMembers members, Field first, SslFields* f) {
 void ProbeFingerprint(BuilderSink* sink, BuilderSink::Cursor hashes, std::string_view fp) {
   char lower[128];
   LowerHexInto(fp, fp.size(), lower);
-  ProbeNestedText(sink, hashes, HashNameOfLength(fp.size()), std::string_view(lower, fp.size()));
+  FastNestedString(sink, hashes, HashNameOfLength(fp.size()), std::string_view(lower, fp.size()));
 }
 
 // Reports to `sink` what MapSsl reports through a probe-mode builder with `filter` (or none).
@@ -2597,7 +2511,7 @@ void ProbeSsl(const SslFields& f, BuilderSink* sink, const observe::PropertyFilt
       if (const Cursor h = x.Member("hashes"); h != kNone) {
         if (n > 0) ProbeFingerprint(sink, h, chain[0]);
         if (has_sha1 && (n == 0 || chain[0].size() != 40)) {
-          ProbeNestedText(sink, h, "SHA-1", std::string_view(sha1_lower, 40));
+          FastNestedString(sink, h, "SHA-1", std::string_view(sha1_lower, 40));
         }
       }
       if (!Absent(f.issuer)) x.String("issuer", f.issuer);
@@ -2611,22 +2525,22 @@ void ProbeSsl(const SslFields& f, BuilderSink* sink, const observe::PropertyFilt
   }
   ProbeScanned(f, sink);  // ScanForAddresses, after the certificates
   ProbeFlow(
-      f, keys, "tls", sink, filter, scratch, [](FastFlowWriter&) {},
+      f, keys, "tls", sink, filter, scratch, [](FastComposite&) {},
       [&](Cursor extensions) {
         // Nested: the filter does not apply; unset values are not written.
         const Cursor x = sink->Member(extensions, "x-tls-ext");
         if (x == kNone) return;
-        ProbeNestedText(sink, x, "server_name", f.server_name);
-        ProbeNestedText(sink, x, "version", f.version);
-        ProbeNestedText(sink, x, "cipher", f.cipher);
+        FastNestedString(sink, x, "server_name", f.server_name);
+        FastNestedString(sink, x, "version", f.version);
+        FastNestedString(sink, x, "cipher", f.cipher);
         for (const auto& [key, value] :
              {std::pair<std::string_view, std::string_view>{"ja3", f.ja3}, {"ja3s", f.ja3s}}) {
           char lower[32];
           const std::string_view hash = LowerHexInto(value, 32, lower);
-          ProbeNestedText(sink, x, key, hash.empty() ? value : hash);  // as WriteHash32Lower
+          FastNestedString(sink, x, key, hash.empty() ? value : hash);  // as WriteHash32Lower
         }
-        ProbeNestedText(sink, x, "ja4", f.ja4);
-        ProbeNestedText(sink, x, "ja4s", f.ja4s);
+        FastNestedString(sink, x, "ja4", f.ja4);
+        FastNestedString(sink, x, "ja4s", f.ja4s);
       });
 }
 
@@ -2813,7 +2727,7 @@ void ProbeFiles(const FilesFields& f, BuilderSink* sink, const observe::Property
         char lower[128];
         for (size_t i = 0; i < 4; ++i) {
           const std::string_view hash = LowerHexInto(f.hashes[i], kLengths[i], lower);
-          if (!hash.empty()) ProbeNestedText(sink, h, kNames[i], hash);
+          if (!hash.empty()) FastNestedString(sink, h, kNames[i], hash);
         }
       }
       if (has_directory) {
@@ -2833,7 +2747,7 @@ void ProbeFiles(const FilesFields& f, BuilderSink* sink, const observe::Property
     if (s.source == f.source) services = s.protocol;
   }
   ProbeFlow(
-      f, keys, services, sink, filter, scratch, [](FastFlowWriter&) {}, [](Cursor) {});
+      f, keys, services, sink, filter, scratch, [](FastComposite&) {}, [](Cursor) {});
 }
 
 // The fast paths: true when one took the event (in probe mode only).
