@@ -3,7 +3,8 @@
 // One comparison expression ("path op literal" or "EXISTS path") compiled for exact evaluation
 // on the values its path yields, by paragraphs 4 and 5 of reference_evaluator.h: the same type
 // rules (no coercion; incomparable is false under NOT too), NFC for LIKE and MATCHES, binary
-// values by property-name suffix. Internal to the engine; immutable and thread-safe once built.
+// values by property-name suffix. Used by the engine's verification and by explanations of matches
+// (detect/explain.h); immutable and thread-safe once built.
 
 #include <cstdint>
 #include <memory>
