@@ -179,7 +179,10 @@ int RunScan(const DataDir& dir, const ScanCommandOptions& options, const OutputO
   if (options.follow && (options.inputs.size() != 1 || options.inputs[0] == "-")) {
     return fail(InvalidArgument("--follow reads exactly one file (not standard input)"));
   }
-  if (options.follow) scan.threads = 1;
+  if (options.follow) {
+    scan.threads = 1;
+    scan.each_event_at_once = true;
+  }
 
   Result<std::vector<std::string>> files =
       options.follow ? Result<std::vector<std::string>>(options.inputs)

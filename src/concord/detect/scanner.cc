@@ -119,7 +119,7 @@ class Scanner::Pool {
 
  private:
   void RunBatch(Worker& worker, Batch* batch) {
-    for (size_t i = 0; i < batch->size; ++i) scanner_->MapAndMatch(worker, &batch->events[i]);
+    scanner_->MapAndMatchAll(worker, batch->events.data(), batch->size);
   }
   void Run(Worker& worker) {
     while (true) {
@@ -222,6 +222,17 @@ void Scanner::MapAndMatch(Worker& worker, Event* e) {
   }
 }
 
+void Scanner::MapAndMatchAll(Worker& worker, Event* events, size_t n) {
+  for (size_t begin = 0; begin < n;) {
+    size_t end = begin;
+    while (end < n && worker.mapper.ParseAhead(*events[end].context, events[end].text)) ++end;
+    end = std::max(end, begin + 1);  // (ParseAhead takes at least one line after ForgetParsed)
+    for (size_t i = begin; i < end; ++i) MapAndMatch(worker, &events[i]);
+    worker.mapper.ForgetParsed();
+    begin = end;
+  }
+}
+
 void Scanner::Skip(std::string_view file, uint64_t line, const std::string& reason) {
   ++stats_.skipped;
   // The reason's kind: the text before the first ": " ("not complete JSON: byte 3: ...").
@@ -288,23 +299,28 @@ Status Scanner::ScanFile(InputStream* input, std::string file_name,
   // Lines are read into `line` and swapped into events, so that their memory goes round.
   ingest::LogReader::Line line;
   if (!pool_) {
-    Event e;
-    while (true) {
-      CONCORD_ASSIGN_OR_RETURN(bool more, reader.Next(&line));
-      if (!more) break;
-      if (line.kind == ingest::LogReader::Line::Kind::kSkipped) {
-        Skip(file_name, line.number, line.reason);
-        continue;
+    // Runs of events read, then mapped and matched together (MapAndMatchAll), then consumed.
+    std::vector<Event> run(options_.each_event_at_once ? 1 : ingest::EventMapper::kParseAhead);
+    bool more = true;
+    while (more) {
+      size_t n = 0;
+      while (n < run.size()) {
+        CONCORD_ASSIGN_OR_RETURN(more, reader.Next(&line));
+        if (!more) break;
+        if (line.kind == ingest::LogReader::Line::Kind::kSkipped) {
+          Skip(file_name, line.number, line.reason);
+          continue;
+        }
+        ++stats_.events;
+        Event& e = run[n++];
+        e.line = line.number;
+        e.text.swap(line.text);
+        if (e.context != line.context) e.context = line.context;  // no atomics per event
       }
-      ++stats_.events;
-      e.line = line.number;
-      e.text.swap(line.text);
-      if (e.context != line.context) e.context = line.context;  // no atomics per event
-      MapAndMatch(*inline_worker_, &e);
-      CONCORD_RETURN_IF_ERROR(Consume(e, file_name));
-      if ((stats_.events & 4095) == 0) report();
+      MapAndMatchAll(*inline_worker_, run.data(), n);
+      for (size_t i = 0; i < n; ++i) CONCORD_RETURN_IF_ERROR(Consume(run[i], file_name));
+      report();
     }
-    report();
     if (progress)
       progress(ScanProgress{stats_.events, stats_.alerts, input->consumed(), input->size()});
     return Status::Ok();

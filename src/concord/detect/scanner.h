@@ -53,6 +53,10 @@ struct ScanOptions {
   pattern::engine::StreamOptions stream;
   // Events per batch handed to a worker (threads > 1).
   size_t batch_events = 1024;
+  // With one thread, each event is mapped and matched, and its alerts reported, as soon as it is
+  // read (--follow: an alert must not wait for lines not written yet). Otherwise one thread
+  // takes events in runs of ingest::EventMapper::kParseAhead, parsed ahead together.
+  bool each_event_at_once = false;
   // Examples kept per skip reason.
   size_t max_skip_examples = 3;
   // Map only the object properties some indicator can read (IndicatorSet::property_filter).
@@ -135,6 +139,8 @@ class Scanner {
   struct Batch;
   class Pool;
   void MapAndMatch(Worker& worker, Event* event);
+  // MapAndMatch on events[0, n), in runs parsed ahead (ingest::EventMapper::ParseAhead).
+  void MapAndMatchAll(Worker& worker, Event* events, size_t n);
   Status Consume(Event& event, std::string_view file);
   void Skip(std::string_view file, uint64_t line, const std::string& reason);
 

@@ -202,9 +202,10 @@ TEST_P(ScannerTest, EveryPlantedHitIsFoundAndNothingElse) {
   const Generated g = Generate(GetParam(), 4000, 11);
   ASSERT_GT(g.expected.size(), 100u);
   std::vector<std::pair<uint64_t, std::string>> first_order;
-  // One thread, three threads, one thread mapping every property (no filter), and one thread
-  // building every event (no write prefilter): the same alerts in the same order.
-  for (int run = 0; run < 4; ++run) {
+  // One thread, three threads, one thread mapping every property (no filter), one thread
+  // building every event (no write prefilter), and one thread taking each event at once (not in
+  // runs parsed ahead): the same alerts in the same order.
+  for (int run = 0; run < 5; ++run) {
     const int threads = run == 1 ? 3 : 1;
     SCOPED_TRACE(run);
     RecordingSink sink;
@@ -212,6 +213,7 @@ TEST_P(ScannerTest, EveryPlantedHitIsFoundAndNothingElse) {
     options.threads = threads;
     options.filter_properties = run != 2;
     options.write_prefilter = run != 3;
+    options.each_event_at_once = run == 4;
     options.batch_events = 64;
     Scanner scanner(*set, options, &sink);
     auto input = InputStream::FromString(g.text, "generated.log");

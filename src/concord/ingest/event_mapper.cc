@@ -1,5 +1,6 @@
 #include "concord/ingest/event_mapper.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,19 @@ namespace concord::ingest {
 
 struct EventMapper::State {
   explicit State(const IngestLimits& limits)
-      : parser(json::Limits{.max_value_bytes = limits.max_line_bytes,
-                            .max_depth = limits.max_depth}) {}
+      : json_limits{.max_value_bytes = limits.max_line_bytes, .max_depth = limits.max_depth},
+        parser(json_limits) {}
+  json::Limits json_limits;
   json::Parser parser;
   std::vector<std::string_view> values;  // TSV fields of the current line
+  // Lines parsed ahead: ahead[i] was parsed by ahead_parsers[i].
+  struct Ahead {
+    const char* data;
+    size_t size;
+    Result<json::Element> parsed;
+  };
+  std::vector<Ahead> ahead;
+  std::vector<std::unique_ptr<json::Parser>> ahead_parsers;  // made as first needed
 };
 
 EventMapper::EventMapper(IngestLimits limits) : state_(std::make_unique<State>(limits)) {}
@@ -46,6 +56,9 @@ Status CheckMarker(json::ObjectView event, LogFormat format) {
   }
 }
 
+Status MapJson(const LogContext& context, const Result<json::Element>& parsed,
+               observe::ObservationBuilder* builder, bool fast_paths, uint64_t* fast_path_events);
+
 }  // namespace
 
 static_assert(LineReader::kPadding >= json::Parser::kParsePadding);
@@ -54,6 +67,21 @@ Status EventMapper::Map(const LogContext& context, std::string_view line,
                         observe::ObservationBuilder* builder) {
   return Map(context, line, false, builder);
 }
+
+bool EventMapper::ParseAhead(const LogContext& context, std::string_view line) {
+  if (context.format == LogFormat::kZeekTsv || line.size() > kParseAheadBytes) return true;
+  std::vector<State::Ahead>& ahead = state_->ahead;
+  if (ahead.size() == kParseAhead) return false;
+  const size_t i = ahead.size();
+  if (i == state_->ahead_parsers.size()) {
+    state_->ahead_parsers.push_back(std::make_unique<json::Parser>(state_->json_limits));
+  }
+  ahead.push_back(
+      State::Ahead{line.data(), line.size(), state_->ahead_parsers[i]->ParsePadded(line)});
+  return true;
+}
+
+void EventMapper::ForgetParsed() { state_->ahead.clear(); }
 
 Status EventMapper::MapPadded(const LogContext& context, std::string_view line,
                               observe::ObservationBuilder* builder) {
@@ -89,8 +117,22 @@ Status EventMapper::Map(const LogContext& context, std::string_view line, bool p
     return MapZeekTsv(values, context, builder);
   }
 
-  Result<json::Element> parsed =
-      padded ? state_->parser.ParsePadded(line) : state_->parser.Parse(line);
+  if (padded) {
+    for (const State::Ahead& a : state_->ahead) {
+      if (a.data == line.data() && a.size == line.size()) {
+        return MapJson(context, a.parsed, builder, fast_paths_, &fast_path_events_);
+      }
+    }
+  }
+  return MapJson(context, padded ? state_->parser.ParsePadded(line) : state_->parser.Parse(line),
+                 builder, fast_paths_, &fast_path_events_);
+}
+
+namespace {
+
+// Map's work once a JSON line is parsed (or not).
+Status MapJson(const LogContext& context, const Result<json::Element>& parsed,
+               observe::ObservationBuilder* builder, bool fast_paths, uint64_t* fast_path_events) {
   if (!parsed.ok()) {
     return Status(parsed.status().code(), "not complete JSON: " + parsed.status().message());
   }
@@ -102,14 +144,14 @@ Status EventMapper::Map(const LogContext& context, std::string_view line, bool p
   switch (context.format) {
     case LogFormat::kZeekJson: {
       bool fast = false;
-      Status s = MapZeekJson(event, context, builder, fast_paths_ ? &fast : nullptr);
-      fast_path_events_ += fast;
+      Status s = MapZeekJson(event, context, builder, fast_paths ? &fast : nullptr);
+      *fast_path_events += fast;
       return s;
     }
     case LogFormat::kSuricataEve: {
       bool fast = false;
-      Status s = MapSuricataEve(event, builder, fast_paths_ ? &fast : nullptr);
-      fast_path_events_ += fast;
+      Status s = MapSuricataEve(event, builder, fast_paths ? &fast : nullptr);
+      *fast_path_events += fast;
       return s;
     }
     case LogFormat::kSysmonEcs:
@@ -120,5 +162,7 @@ Status EventMapper::Map(const LogContext& context, std::string_view line, bool p
       return InvalidArgument("the log's format is not known");
   }
 }
+
+}  // namespace
 
 }  // namespace concord::ingest

@@ -5,12 +5,14 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "concord/ingest/event_mapper.h"
 #include "concord/ingest/log_context.h"
 #include "concord/ingest/log_format.h"
 #include "concord/ingest/log_reader.h"
 #include "concord/ingest/log_time.h"
+#include "concord/observe/dump.h"
 
 namespace concord::ingest {
 namespace {
@@ -217,6 +219,79 @@ TEST(EventMapperTest, BadLinesGetReasonsNotCrashes) {
   EXPECT_NE(reason(tsv, "1.0\tx").find("2 fields where '#fields' has 3"), std::string::npos);
   EXPECT_NE(reason(tsv, "1.0\tx\ty\tz").find("4 or more fields"), std::string::npos);
   EXPECT_NE(reason(tsv, R"({"ts":1})").find("JSON line in a Zeek TSV log"), std::string::npos);
+}
+
+// ParseAhead changes when a line is parsed, never what it maps to: good events, bad JSON and
+// events of the wrong format give the same observation or the same reason as MapPadded alone.
+TEST(EventMapperTest, LinesParsedAheadMapAsTheyWouldAlone) {
+  const std::vector<std::string> lines = {
+      R"({"ts":1700000000.5,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":5353,)"
+      R"("id.resp_h":"198.51.100.7","id.resp_p":443,"proto":"tcp","service":"ssl"})",
+      R"({"ts":1700000001.0,"uid":"C2","id.orig_h":"10.0.0.2","id.orig_p":1,)"
+      R"("id.resp_h":"10.0.0.53","id.resp_p":53,"proto":"udp","query":"a.example",)"
+      R"("answers":["192.0.2.1","b.example"]})",
+      R"({"ts":1700000002.0,"uid":"C3")",  // truncated
+      R"({"uid":"C4"})",                   // not a Zeek event
+      "[1,2]",
+      "{\"ts\":1.0,\"x\":\"\xff\"}",
+      R"({"ts":1700000003.0,"uid":"C5","id.orig_h":"10.0.0.9","id.resp_h":"203.0.113.1"})",
+  };
+  // Each line followed by the padding MapPadded needs.
+  std::vector<std::string> padded;
+  for (const std::string& l : lines) padded.push_back(l + std::string(64, ' '));
+  auto view = [&](size_t i) { return std::string_view(padded[i].data(), lines[i].size()); };
+  LogContext zeek;
+  zeek.format = LogFormat::kZeekJson;
+  auto result = [](Status s, const observe::Observation& o) {
+    return s.ok() ? observe::DumpObservation(o) : "skipped: " + s.message();
+  };
+
+  std::vector<std::string> alone;
+  {
+    EventMapper mapper;
+    observe::Observation o;
+    observe::ObservationBuilder b(&o);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      alone.push_back(result(mapper.MapPadded(zeek, view(i), &b), o));
+    }
+  }
+  EventMapper mapper;
+  observe::Observation o;
+  observe::ObservationBuilder b(&o);
+  for (int round = 0; round < 3; ++round) {  // the parsers are reused round after round
+    for (size_t i = 0; i < lines.size(); ++i) ASSERT_TRUE(mapper.ParseAhead(zeek, view(i)));
+    // Mapped out of order, and twice (the scanner maps an event again to build it).
+    for (size_t k = lines.size(); k-- > 0;) {
+      EXPECT_EQ(result(mapper.MapPadded(zeek, view(k), &b), o), alone[k]) << k;
+      EXPECT_EQ(result(mapper.MapPadded(zeek, view(k), &b), o), alone[k]) << k;
+    }
+    mapper.ForgetParsed();
+  }
+  EXPECT_NE(alone[0].find("198.51.100.7"), std::string::npos);
+  EXPECT_NE(alone[2].find("not complete JSON"), std::string::npos);
+
+  // At most kParseAhead lines are held; the rest are left to MapPadded.
+  for (size_t i = 0; i < EventMapper::kParseAhead; ++i) {
+    ASSERT_TRUE(mapper.ParseAhead(zeek, view(0)));
+  }
+  EXPECT_FALSE(mapper.ParseAhead(zeek, view(1)));
+  EXPECT_EQ(result(mapper.MapPadded(zeek, view(1), &b), o), alone[1]);
+  mapper.ForgetParsed();
+  // Zeek TSV lines and long lines are not parsed ahead, and take no place.
+  LogContext tsv;
+  tsv.format = LogFormat::kZeekTsv;
+  tsv.fields = {"ts", "uid"};
+  const std::string tsv_line = "1.0\tC1" + std::string(64, ' ');
+  const std::string long_line = "{\"ts\":1.0,\"x\":\"" +
+                                std::string(EventMapper::kParseAheadBytes, 'a') + "\"}" +
+                                std::string(64, ' ');
+  const std::string_view long_view(long_line.data(), long_line.size() - 64);
+  for (size_t i = 0; i < 2 * EventMapper::kParseAhead; ++i) {
+    ASSERT_TRUE(mapper.ParseAhead(tsv, std::string_view(tsv_line.data(), 6)));
+    ASSERT_TRUE(mapper.ParseAhead(zeek, long_view));
+  }
+  EXPECT_TRUE(mapper.MapPadded(zeek, long_view, &b).ok());
+  EXPECT_TRUE(mapper.ParseAhead(zeek, view(0)));
 }
 
 }  // namespace
