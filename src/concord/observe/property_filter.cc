@@ -47,8 +47,7 @@ PropertyFilter::TypeRule PropertyFilter::Rule(std::string_view type) const {
   return rule;
 }
 
-bool PropertyFilter::TypeRule::Wants(std::string_view property) const {
-  if ((bits & Bit(property)) == 0) return false;
+bool PropertyFilter::TypeRule::Listed(std::string_view property) const {
   if (SameBytes(property, "type")) return true;
   auto in = [&](const std::vector<std::string>* list) {
     if (list == nullptr) return false;

@@ -30,7 +30,13 @@ class PropertyFilter {
     const std::vector<std::string>* any = nullptr;  // AllowOnAnyType(...)
     // The Bit() of every property kept: most properties not kept are told by one AND.
     uint64_t bits = ~uint64_t{0};
-    bool Wants(std::string_view property) const;
+    bool Wants(std::string_view property) const {
+      // Inline: most members an adapter offers are not kept, and one AND says so.
+      return (bits & Bit(property)) != 0 && Listed(property);
+    }
+
+   private:
+    bool Listed(std::string_view property) const;  // "type", or in `own` or `any`
   };
   TypeRule Rule(std::string_view type) const;
 
