@@ -1,13 +1,13 @@
 #pragma once
 
-// What the adapters' probe fast paths share (adapters.h; zeek.cc and suricata.cc). A fast path
-// reads the commonest shape of an event straight into locals and reports to the sink of a
-// probe-mode ObservationBuilder exactly what the builder would report if the general mapping
-// had mapped the event: the same BuilderSink calls, in the same order, with the objects numbered
-// and deduplicated, and the members filtered, as the builder does it. These helpers are the
-// builder's rules for that, without its bookkeeping: FastObjects for simple objects,
-// FastComposite for the members of one composite object. Internal to ingest; header-only, so
-// that a fast path compiled with [[gnu::flatten]] inlines them.
+// What the adapters' probe fast paths share (adapters.h; zeek_fast_path.cc and
+// suricata_fast_path.cc). A fast path reads the commonest shape of an event straight into locals
+// and reports to the sink of a probe-mode ObservationBuilder exactly what the builder would report
+// if the general mapping had mapped the event: the same BuilderSink calls, in the same order, with
+// the objects numbered and deduplicated, and the members filtered, as the builder does it. These
+// helpers are the builder's rules for that, without its bookkeeping: FastObjects for simple
+// objects, FastComposite for the members of one composite object. Internal to ingest; header-only,
+// so that a fast path compiled with [[gnu::flatten]] inlines them.
 
 #include <cstddef>
 #include <cstdint>

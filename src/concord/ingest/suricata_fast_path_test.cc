@@ -1,5 +1,5 @@
-// The EVE adapter's probe fast path (suricata.cc) against its general mapping: flow and DNS
-// events as Suricata writes them and mutations of them (each member removed, given each other
+// The EVE adapter's probe fast path (suricata_fast_path.cc) against its general mapping: flow and
+// DNS events as Suricata writes them and mutations of them (each member removed, given each other
 // JSON type or an out-of-range value, repeated; members of other event types; the flow's own
 // ends; DNS records of every shape) must report the same calls to the sink, in the same order,
 // with the same result.
