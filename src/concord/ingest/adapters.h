@@ -27,7 +27,7 @@ namespace concord::ingest {
 // Zeek, JSON lines: fields named "id.orig_h" or "id_orig_h"; "_path" (when present) or
 // context.zeek_path tells the log type. With `fast` (not null), a probe-mode builder and the
 // commonest shapes of event, a fast path reports to the builder's sink what the general mapping
-// would (see zeek.cc), and sets *fast to true; otherwise *fast is false. Null: always the
+// would (see zeek_fast_path.cc), and sets *fast to true; otherwise *fast is false. Null: always the
 // general mapping (for tests that hold the two together).
 Status MapZeekJson(json::ObjectView event, const LogContext& context,
                    observe::ObservationBuilder* builder, bool* fast = nullptr);
@@ -38,7 +38,7 @@ Status MapZeekTsv(std::span<const std::string_view> values, const LogContext& co
                   observe::ObservationBuilder* builder);
 
 // Suricata EVE: any event_type; alert, flow, dns (v2 and v3 layouts), http, tls, fileinfo,
-// smtp and quic mapped in full. `fast` as for MapZeekJson (see suricata.cc).
+// smtp and quic mapped in full. `fast` as for MapZeekJson (see suricata_fast_path.cc).
 Status MapSuricataEve(json::ObjectView event, observe::ObservationBuilder* builder,
                       bool* fast = nullptr);
 
