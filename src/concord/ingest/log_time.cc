@@ -22,7 +22,7 @@ constexpr int64_t kMaxSeconds = 253402300800;  // 10000-01-01T00:00:00Z
 // one minute, whose date and hour are then compared rather than read again.
 struct LastMinute {
   uint64_t text[2] = {0, 0};  // the 16 bytes, as two words
-  int64_t seconds = -1;       // -1: none yet
+  int64_t seconds = -1;       // negative: none (minutes before 1970 are read each time)
 };
 thread_local LastMinute t_last_minute;
 
