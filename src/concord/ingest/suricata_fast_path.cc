@@ -1,16 +1,17 @@
-// The Suricata EVE adapter's probe fast path for flow, DNS, HTTP, TLS and fileinfo events.
+// The Suricata EVE adapter's probe fast path for flow, DNS, HTTP, TLS, fileinfo and alert events.
 //
-// Most events of an EVE log are flow, DNS, HTTP, TLS and fileinfo events, and 98% of a scan's
-// events never leave probe mode (ObservationBuilder::probe() set). For such an event as
+// Most events of an EVE log are flow, DNS, HTTP, TLS, fileinfo and alert events, and 98% of a
+// scan's events never leave probe mode (ObservationBuilder::probe() set). For such an event as
 // Suricata writes it, FastEveFields reads the fields straight into locals and ProbeEve reports
 // to the sink what MapSuricataEve would report through the builder: the same SimpleObject,
 // Member, Scalar and Reference calls, in the same order, numbered, deduplicated and filtered as
 // the builder does it, without the builder's bookkeeping of members and objects that probe mode
 // reports and forgets. Anything else returns false before reporting anything, and the general
 // mapping takes the event: another event type, a member the general mapping reads that a plain
-// event of the type does not have (alert, a record of another type, direction, xff, icmp_type,
-// ether, netflow, a flow's own ends, grouped DNS records, authorities, an HTTP record's xff or
-// request_headers, ...), a repeated name, a null or a value of another JSON type than Suricata
+// event of the type does not have (an alert record outside alerts, a record of another type or
+// an application-layer record in an alert, direction outside alerts, xff, icmp_type, ether,
+// netflow, a flow's own ends given in part, grouped DNS records, authorities, an HTTP record's xff
+// or request_headers, ...), a repeated name, a null or a value of another JSON type than Suricata
 // writes, a non-IPv4 or unset address, a name that is not plain lower-case ASCII (DNS names,
 // HTTP host names, SNI, a certificate's CN and SANs that look like host names), a SAN with a
 // ':', a CONNECT request, more than kMaxFastRecords DNS records or SANs, a string of a record
@@ -26,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,7 +78,7 @@ bool FastString(json::Element v, std::string_view* out) {
 }
 
 struct EveFields {
-  enum class Type : uint8_t { kNone, kFlow, kDns, kHttp, kTls, kFileinfo };
+  enum class Type : uint8_t { kNone, kFlow, kDns, kHttp, kTls, kFileinfo, kAlert };
   Type type = Type::kNone;
   Timestamp time;
   std::string_view src_ip, dest_ip, proto, app_proto;
@@ -112,6 +114,15 @@ struct EveFields {
   char md5_buffer[128], sha1_file_buffer[128], sha256_buffer[128], sha512_buffer[128];
   bool has_http = false;  // an http record (an http event, or a file sent over HTTP)
   char method_buffer[32], version_buffer[32];
+  // The flow record's own ends (alerts since Suricata 7 write them): flow_ends when both
+  // addresses are given; ports -1 when absent. And "direction" (alerts only).
+  bool flow_ends = false;
+  std::string_view flow_src_ip, flow_dest_ip, direction;
+  int64_t flow_src_port = -1, flow_dest_port = -1;
+  // alert: what WriteAlertExtension writes (""/-1 when absent).
+  bool alert = false;
+  std::string_view signature, category;
+  int64_t signature_id = -1, severity = -1;
 };
 
 // Adds `name` as MapDnsRecord and MapDnsBody add a record's name (AddDomainName), then what
@@ -252,15 +263,29 @@ bool FastFlowRecord(json::Element value, EveFields* f) {
     } else if (Is(key, "end")) {
       bit = 5;
       ok = f->has_end = FastTime(v, &f->end);
-    } else if (Is(key, "src_ip") || Is(key, "dest_ip") || Is(key, "src_port") ||
-               Is(key, "dest_port")) {
-      return false;  // the flow's own ends: the general mapping decides which end is which
+    } else if (Is(key, "src_ip")) {  // the flow's own ends, which name the client and server
+      bit = 6;
+      ok = v.get_string().get(f->flow_src_ip) == simdjson::SUCCESS;
+    } else if (Is(key, "dest_ip")) {
+      bit = 7;
+      ok = v.get_string().get(f->flow_dest_ip) == simdjson::SUCCESS;
+    } else if (Is(key, "src_port")) {
+      bit = 8;
+      ok = FastInteger(v, 65535, &f->flow_src_port);
+    } else if (Is(key, "dest_port")) {
+      bit = 9;
+      ok = FastInteger(v, 65535, &f->flow_dest_port);
     }
     if (!ok) return false;
     if (bit >= 0) {
       if ((seen >> bit & 1) != 0) return false;  // repeated: the last one wins there
       seen |= uint32_t{1} << bit;
     }
+  }
+  // The ends, when given, both and not empty (else the general mapping decides what they mean).
+  if ((seen >> 6 & 15) != 0) {
+    if ((seen >> 6 & 3) != 3 || f->flow_src_ip.empty() || f->flow_dest_ip.empty()) return false;
+    f->flow_ends = true;
   }
   return true;
 }
@@ -552,6 +577,41 @@ bool FastFile(json::Element element, EveFields* f) {
 
 // Reads a plain flow, DNS, HTTP, TLS or fileinfo event into `f`; false for anything else (see
 // above).
+// The alert record as ReadAlert reads it: signature and category as text, signature_id and
+// severity as integers (here only those from 0 up), every other member ignored; false for
+// anything else, or a member read twice.
+bool FastAlert(json::Element element, EveFields* f) {
+  json::ObjectView alert;
+  if (element.get_object().get(alert) != simdjson::SUCCESS) return false;
+  uint32_t seen = 0;
+  size_t members = 0;
+  for (auto [key, value] : alert) {
+    if (++members > kMaxMembers) return false;
+    int bit = -1;
+    bool ok = true;
+    if (Is(key, "signature")) {
+      bit = 0;
+      ok = value.get_string().get(f->signature) == simdjson::SUCCESS;
+    } else if (Is(key, "signature_id")) {
+      bit = 1;
+      ok = FastInteger(value, std::numeric_limits<int64_t>::max(), &f->signature_id);
+    } else if (Is(key, "category")) {
+      bit = 2;
+      ok = value.get_string().get(f->category) == simdjson::SUCCESS;
+    } else if (Is(key, "severity")) {
+      bit = 3;
+      ok = FastInteger(value, std::numeric_limits<int64_t>::max(), &f->severity);
+    }
+    if (!ok) return false;
+    if (bit >= 0) {
+      if ((seen >> bit & 1) != 0) return false;
+      seen |= uint32_t{1} << bit;
+    }
+  }
+  f->alert = true;
+  return true;
+}
+
 bool FastEveFields(json::ObjectView event, EveFields* f) {
   uint32_t seen = 0;
   size_t members = 0;
@@ -580,6 +640,7 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
                     : Is(type, "http")     ? EveFields::Type::kHttp
                     : Is(type, "tls")      ? EveFields::Type::kTls
                     : Is(type, "fileinfo") ? EveFields::Type::kFileinfo
+                    : Is(type, "alert")    ? EveFields::Type::kAlert
                                            : EveFields::Type::kNone;
           ok = ok && f->type != EveFields::Type::kNone;
         } else if (Is(key, "email") || Is(key, "ether")) {
@@ -608,7 +669,8 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
           bit = 9;
           ok = FastDns(value, f);
         } else if (Is(key, "direction")) {
-          return false;
+          bit = 14;
+          ok = value.get_string().get(f->direction) == simdjson::SUCCESS;
         }
         break;
       case 'p':
@@ -622,7 +684,8 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
           bit = 7;
           ok = value.get_string().get(f->app_proto) == simdjson::SUCCESS;
         } else if (Is(key, "alert")) {
-          return false;
+          bit = 13;
+          ok = FastAlert(value, f);
         }
         break;
       case 'f':
@@ -678,10 +741,32 @@ bool FastEveFields(json::ObjectView event, EveFields* f) {
     case EveFields::Type::kFileinfo:  // a file, and the HTTP request it came with, if any
       expected = 16 | (records & 4);
       break;
+    case EveFields::Type::kAlert:  // the alert, and its flow if written; an app-layer record:
+                                   // general
+      expected = records & 1;
+      break;
     default:
       return false;
   }
-  if (!has_time || records != expected) return false;
+  // An alert record in an alert event only, and always there; a direction in alerts only.
+  const bool alert = (seen >> 13 & 1) != 0;
+  if (!has_time || records != expected || alert != (f->type == EveFields::Type::kAlert) ||
+      ((seen >> 14 & 1) != 0 && !alert)) {
+    return false;
+  }
+  // A flow record's own ends name the client and server, as MapSuricataEve reads them (only
+  // flow and alert events have a flow record here); otherwise an alert "to_client" was written
+  // from the server's side.
+  if (f->flow_ends) {
+    const bool turned = f->flow_src_ip != f->src_ip;
+    f->src_ip = f->flow_src_ip;
+    f->dest_ip = f->flow_dest_ip;
+    if (turned) std::swap(f->src_port, f->dest_port);
+    if (f->flow_src_port >= 0) f->src_port = f->flow_src_port;
+    if (f->flow_dest_port >= 0) f->dest_port = f->flow_dest_port;
+  } else if (alert && f->direction == "to_client") {
+    f->from_server = true;
+  }
   if (!ParseIpv4(f->src_ip, f->src4) || !ParseIpv4(f->dest_ip, f->dest4)) return false;
   // Which end is the client, as MapSuricataEve turns the ends round: a DNS answer or response
   // comes from the server; a fileinfo record is written in the file's direction (a download
@@ -764,7 +849,7 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
                              ? std::string_view()
                              : LowerInto(f.app_proto, app_buffer);
   if (app.empty()) {  // ProtocolOfEventType
-    static constexpr std::string_view kApps[] = {"", "", "dns", "http", "tls", ""};
+    static constexpr std::string_view kApps[] = {"", "", "dns", "http", "tls", "", ""};
     app = kApps[static_cast<int>(f.type)];
   }
   if (!app.empty() && app != transport) protocols[protocol_count++] = app;
@@ -804,6 +889,19 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
     FastNestedString(sink, t, "ja3", f.ja3);
     FastNestedString(sink, t, "ja3s", f.ja3s);
     FastNestedString(sink, t, "ja4", f.ja4);
+  } else if (f.alert) {  // WriteAlertExtension
+    const Cursor a = sink->Member(extensions, "x-suricata-alert");
+    if (a == kNone) return;
+    auto integer = [&](std::string_view key, int64_t value) {
+      if (value < 0) return;
+      if (const Cursor m = sink->Member(a, key); m != kNone) {
+        sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kInt, {}, value, nullptr}, false);
+      }
+    };
+    FastNestedString(sink, a, "signature", f.signature);
+    integer("signature_id", f.signature_id);
+    FastNestedString(sink, a, "category", f.category);
+    integer("severity", f.severity);
   }
 }
 

@@ -57,6 +57,9 @@ bool ExpectSame(const std::string& line) {
       "network-traffic.extensions.x-tls-ext",
       "network-traffic.extensions.x-tls-ext.ja3",
       "network-traffic.extensions.x-tls-ext.server_name",
+      "network-traffic.extensions.x-suricata-alert",
+      "network-traffic.extensions.x-suricata-alert.signature",
+      "network-traffic.extensions.x-suricata-alert.signature_id",
       "x509-certificate",
       "x509-certificate.subject",
       "x509-certificate.hashes",
@@ -788,6 +791,173 @@ TEST(EveFastPathTest, EveryFileinfoMutationMapsAlike) {
     }
   }
   EXPECT_GT(taken, events / 8);
+  EXPECT_LT(taken, events);
+}
+
+// An alert as Suricata 7 writes it for a packet outside any application layer (as most of the
+// alerts of the public lab logs are); "alert" as its own list, to mutate it too.
+Fields AlertRecord() {
+  return {{"action", "\"allowed\""},
+          {"gid", "1"},
+          {"signature_id", "2200073"},
+          {"rev", "2"},
+          {"signature", "\"SURICATA IPv4 invalid checksum\""},
+          {"category", "\"Generic Protocol Command Decode\""},
+          {"severity", "3"},
+          {"metadata", "{\"created_at\":[\"2019_01_01\"]}"}};
+}
+Fields AlertEvent(const Fields& record = AlertRecord()) {
+  return {{"timestamp", "\"2024-12-18T19:35:55.534717-0500\""},
+          {"flow_id", "1939227359133473"},
+          {"pcap_cnt", "42"},
+          {"event_type", "\"alert\""},
+          {"src_ip", "\"192.168.230.133\""},
+          {"src_port", "49703"},
+          {"dest_ip", "\"203.0.113.80\""},
+          {"dest_port", "80"},
+          {"proto", "\"TCP\""},
+          {"pkt_src", "\"wire/pcap\""},
+          {"alert", JsonObject(record)},
+          {"app_proto", "\"http\""}};
+}
+
+// The same alert with what Suricata 7 adds when the packet belongs to a flow: its direction and
+// the flow's record with the flow's own ends (here the flow's client is the alert's source).
+Fields AlertFlowRecord() {
+  return {{"pkts_toserver", "1"},
+          {"pkts_toclient", "0"},
+          {"bytes_toserver", "75"},
+          {"bytes_toclient", "0"},
+          {"start", "\"2024-12-18T19:35:55.703425-0500\""},
+          {"src_ip", "\"192.168.230.133\""},
+          {"dest_ip", "\"203.0.113.80\""},
+          {"src_port", "49703"},
+          {"dest_port", "80"}};
+}
+Fields AlertFlowEvent(const Fields& flow = AlertFlowRecord(),
+                      const std::string& direction = "\"to_server\"") {
+  Fields event = AlertEvent();
+  event.emplace_back("direction", direction);
+  event.emplace_back("flow", JsonObject(flow));
+  return event;
+}
+
+TEST(EveFastPathTest, TakesAlertEventsAsSuricataWritesThem) {
+  EXPECT_TRUE(ExpectSame(JsonObject(AlertEvent())));
+  EXPECT_TRUE(ExpectSame(JsonObject(AlertFlowEvent())));
+  // An alert on the server's packet: its ends the other way round, the flow's as they were; and
+  // without the flow's ends, "to_client" turns them.
+  auto reply = AlertFlowEvent(AlertFlowRecord(), "\"to_client\"");
+  std::swap(reply[4].second, reply[6].second);
+  std::swap(reply[5].second, reply[7].second);
+  EXPECT_TRUE(ExpectSame(JsonObject(reply)));
+  Fields no_ports = AlertFlowRecord();  // the ends' addresses only: the event's ports, turned
+  no_ports.resize(7);
+  auto reply_no_ports = AlertFlowEvent(no_ports, "\"to_client\"");
+  std::swap(reply_no_ports[4].second, reply_no_ports[6].second);
+  std::swap(reply_no_ports[5].second, reply_no_ports[7].second);
+  EXPECT_TRUE(ExpectSame(JsonObject(reply_no_ports)));
+  Fields no_ends = AlertFlowRecord();
+  no_ends.resize(5);
+  EXPECT_TRUE(ExpectSame(JsonObject(AlertFlowEvent(no_ends, "\"to_client\""))));
+  // IGMP with ports 0 (not ports), no application protocol, an alert without its numbers.
+  auto igmp = AlertEvent();
+  igmp[5].second = "0";
+  igmp[7].second = "0";
+  igmp[8].second = "\"IGMP\"";
+  igmp.pop_back();
+  EXPECT_TRUE(ExpectSame(JsonObject(igmp)));
+  EXPECT_TRUE(ExpectSame(JsonObject(AlertEvent(Fields{{"signature", "\"ET POLICY x\""}}))));
+  EXPECT_TRUE(ExpectSame(JsonObject(AlertEvent(Fields{}))));
+}
+
+TEST(EveFastPathTest, EveryAlertMutationMapsAlike) {
+  size_t taken = 0, events = 0;
+  const Fields base = AlertEvent();
+  for (const Fields& event : {AlertEvent(), AlertFlowEvent()}) {
+    for (size_t i = 0; i < event.size(); ++i) {
+      auto removed = event;
+      removed.erase(removed.begin() + i);
+      taken += ExpectSame(JsonObject(removed));
+      ++events;
+      for (const std::string& value : Values()) {
+        auto changed = event;
+        changed[i].second = value;
+        taken += ExpectSame(JsonObject(changed));
+        ++events;
+      }
+      auto repeated = event;
+      repeated.push_back(event[i]);
+      taken += ExpectSame(JsonObject(repeated));
+      ++events;
+    }
+  }
+  // The flow record's members, its ends among them.
+  const Fields flow = AlertFlowRecord();
+  for (size_t i = 0; i < flow.size(); ++i) {
+    auto removed = flow;
+    removed.erase(removed.begin() + i);
+    taken += ExpectSame(JsonObject(AlertFlowEvent(removed)));
+    taken += ExpectSame(JsonObject(AlertFlowEvent(removed, "\"to_client\"")));
+    events += 2;
+    for (const std::string& value : Values()) {
+      auto changed = flow;
+      changed[i].second = value;
+      taken += ExpectSame(JsonObject(AlertFlowEvent(changed)));
+      ++events;
+    }
+    auto repeated = flow;
+    repeated.push_back(flow[i]);
+    taken += ExpectSame(JsonObject(AlertFlowEvent(repeated)));
+    ++events;
+  }
+  for (const std::string& direction : Values()) {
+    Fields no_ends = flow;
+    no_ends.resize(5);
+    taken += ExpectSame(JsonObject(AlertFlowEvent(no_ends, direction)));
+    ++events;
+  }
+  const Fields record = AlertRecord();
+  for (size_t i = 0; i < record.size(); ++i) {
+    auto removed = record;
+    removed.erase(removed.begin() + i);
+    taken += ExpectSame(JsonObject(AlertEvent(removed)));
+    ++events;
+    for (const std::string& value : Values()) {
+      auto changed = record;
+      changed[i].second = value;
+      taken += ExpectSame(JsonObject(AlertEvent(changed)));
+      ++events;
+    }
+    auto repeated = record;
+    repeated.push_back(record[i]);
+    taken += ExpectSame(JsonObject(AlertEvent(repeated)));
+    ++events;
+  }
+  // What Suricata writes beside some alerts, and what the general mapping reads besides.
+  for (auto [name, value] : Fields{{"flow",
+                                    "{\"pkts_toserver\":1,\"src_ip\":\"203.0.113.80\",\"dest_ip\":"
+                                    "\"192.168.230.133\",\"src_port\":80,\"dest_port\":49703}"},
+                                   {"direction", "\"to_client\""},
+                                   {"http", "{\"hostname\":\"www.example.com\"}"},
+                                   {"tls", "{\"sni\":\"www.example.com\"}"},
+                                   {"dns", "{\"version\":3,\"type\":\"request\"}"},
+                                   {"fileinfo", "{\"filename\":\"a.exe\"}"},
+                                   {"files", "[]"},
+                                   {"smtp", "{}"},
+                                   {"email", "{}"},
+                                   {"ether", "{\"src_mac\":\"00:11:22:33:44:55\"}"},
+                                   {"xff", "\"10.1.1.1\""},
+                                   {"icmp_type", "8"},
+                                   {"payload", "\"R0VUIC8=\""},
+                                   {"packet", "\"AAEC\""},
+                                   {"tx_id", "0"}}) {
+    auto extra = base;
+    extra.emplace_back(name, value);
+    taken += ExpectSame(JsonObject(extra));
+    ++events;
+  }
+  EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
 }
 
