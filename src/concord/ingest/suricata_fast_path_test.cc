@@ -1,8 +1,8 @@
-// The EVE adapter's probe fast path (suricata_fast_path.cc) against its general mapping: flow and
-// DNS events as Suricata writes them and mutations of them (each member removed, given each other
-// JSON type or an out-of-range value, repeated; members of other event types; the flow's own
-// ends; DNS records of every shape) must report the same calls to the sink, in the same order,
-// with the same result.
+// The EVE adapter's probe fast path (suricata_fast_path.cc) against its general mapping: flow,
+// DNS, HTTP, TLS, fileinfo and alert events as Suricata writes them and mutations of them (each
+// member removed, given each other JSON type or an out-of-range value, repeated; members of other
+// event types; the flow's own ends and an alert's direction; DNS records of every shape) must
+// report the same calls to the sink, in the same order, with the same result.
 
 #include <gtest/gtest.h>
 
