@@ -125,6 +125,33 @@ const std::vector<std::string>& Values() {
   return values;
 }
 
+// Each member of `base` removed, given each of Values() and of `more`, and repeated; `wrap`
+// makes the event line. Returns how many the fast path took; counts the events in `events`.
+template <typename Wrap>
+size_t MutateEach(const Fields& base, const std::vector<std::string>& more, Wrap wrap,
+                  size_t* events) {
+  size_t taken = 0;
+  for (size_t i = 0; i < base.size(); ++i) {
+    auto removed = base;
+    removed.erase(removed.begin() + i);
+    taken += ExpectSame(wrap(removed));
+    ++*events;
+    std::vector<std::string> values = Values();
+    values.insert(values.end(), more.begin(), more.end());
+    for (const std::string& value : values) {
+      auto changed = base;
+      changed[i].second = value;
+      taken += ExpectSame(wrap(changed));
+      ++*events;
+    }
+    auto repeated = base;
+    repeated.push_back(base[i]);
+    taken += ExpectSame(wrap(repeated));
+    ++*events;
+  }
+  return taken;
+}
+
 TEST(EveFastPathTest, TakesFlowEventsAsSuricataWritesThem) {
   EXPECT_TRUE(ExpectSame(JsonObject(FlowEvent())));
   for (auto [name, value] : Fields{{"dest_ip", "\"10.2.123.71\""},
@@ -146,40 +173,12 @@ TEST(EveFastPathTest, TakesFlowEventsAsSuricataWritesThem) {
 TEST(EveFastPathTest, EveryMutationMapsAlike) {
   size_t taken = 0, events = 0;
   const Fields base = FlowEvent();
-  for (size_t i = 0; i < base.size(); ++i) {
-    auto removed = base;
-    removed.erase(removed.begin() + i);
-    taken += ExpectSame(JsonObject(removed));
-    ++events;
-    for (const std::string& value : Values()) {
-      auto changed = base;
-      changed[i].second = value;
-      taken += ExpectSame(JsonObject(changed));
-      ++events;
-    }
-    auto repeated = base;
-    repeated.push_back(base[i]);
-    taken += ExpectSame(JsonObject(repeated));
-    ++events;
-  }
+  taken += MutateEach(
+      base, {}, [](const Fields& f) { return JsonObject(f); }, &events);
   // The flow record's members.
   const Fields record = FlowRecord();
-  for (size_t i = 0; i < record.size(); ++i) {
-    auto removed = record;
-    removed.erase(removed.begin() + i);
-    taken += ExpectSame(JsonObject(FlowEvent(removed)));
-    ++events;
-    for (const std::string& value : Values()) {
-      auto changed = record;
-      changed[i].second = value;
-      taken += ExpectSame(JsonObject(FlowEvent(changed)));
-      ++events;
-    }
-    auto repeated = record;
-    repeated.push_back(record[i]);
-    taken += ExpectSame(JsonObject(FlowEvent(repeated)));
-    ++events;
-  }
+  taken += MutateEach(
+      record, {}, [](const Fields& f) { return JsonObject(FlowEvent(f)); }, &events);
   for (auto [name, value] : Fields{{"src_ip", "\"10.2.123.71\""},
                                    {"dest_ip", "\"62.165.231.153\""},
                                    {"src_port", "58743"},
@@ -373,33 +372,6 @@ TEST(EveFastPathTest, EveryDnsMutationMapsAlike) {
   // Both shapes occur (most mutations here are of records the fast path leaves alone).
   EXPECT_GT(taken, events / 8);
   EXPECT_LT(taken, events);
-}
-
-// Each member of `base` removed, given each of Values() and of `more`, and repeated; `wrap`
-// makes the event line. Returns how many the fast path took; counts the events in `events`.
-template <typename Wrap>
-size_t MutateEach(const Fields& base, const std::vector<std::string>& more, Wrap wrap,
-                  size_t* events) {
-  size_t taken = 0;
-  for (size_t i = 0; i < base.size(); ++i) {
-    auto removed = base;
-    removed.erase(removed.begin() + i);
-    taken += ExpectSame(wrap(removed));
-    ++*events;
-    std::vector<std::string> values = Values();
-    values.insert(values.end(), more.begin(), more.end());
-    for (const std::string& value : values) {
-      auto changed = base;
-      changed[i].second = value;
-      taken += ExpectSame(wrap(changed));
-      ++*events;
-    }
-    auto repeated = base;
-    repeated.push_back(base[i]);
-    taken += ExpectSame(wrap(repeated));
-    ++*events;
-  }
-  return taken;
 }
 
 // An HTTP request as Suricata 7 writes it; "http" as its own list, to mutate it too.
@@ -744,39 +716,11 @@ TEST(EveFastPathTest, EveryFileinfoMutationMapsAlike) {
   size_t taken = 0, events = 0;
   for (bool http : {true, false}) {
     const Fields base = FileEvent(FileRecord(), http);
-    for (size_t i = 0; i < base.size(); ++i) {
-      auto removed = base;
-      removed.erase(removed.begin() + i);
-      taken += ExpectSame(JsonObject(removed));
-      ++events;
-      for (const std::string& value : Values()) {
-        auto changed = base;
-        changed[i].second = value;
-        taken += ExpectSame(JsonObject(changed));
-        ++events;
-      }
-      auto repeated = base;
-      repeated.push_back(base[i]);
-      taken += ExpectSame(JsonObject(repeated));
-      ++events;
-    }
-    const Fields record = FileRecord();
-    for (size_t i = 0; i < record.size(); ++i) {
-      auto removed = record;
-      removed.erase(removed.begin() + i);
-      taken += ExpectSame(JsonObject(FileEvent(removed, http)));
-      ++events;
-      for (const std::string& value : Values()) {
-        auto changed = record;
-        changed[i].second = value;
-        taken += ExpectSame(JsonObject(FileEvent(changed, http)));
-        ++events;
-      }
-      auto repeated = record;
-      repeated.push_back(record[i]);
-      taken += ExpectSame(JsonObject(FileEvent(repeated, http)));
-      ++events;
-    }
+    taken += MutateEach(
+        base, {}, [](const Fields& f) { return JsonObject(f); }, &events);
+    taken += MutateEach(
+        FileRecord(), {}, [http](const Fields& f) { return JsonObject(FileEvent(f, http)); },
+        &events);
     // Records the fast path leaves to the general mapping beside the file.
     for (auto [name, value] : Fields{{"tls", "{\"sni\":\"a.example\"}"},
                                      {"smtp", "{}"},
@@ -875,40 +819,17 @@ TEST(EveFastPathTest, EveryAlertMutationMapsAlike) {
   size_t taken = 0, events = 0;
   const Fields base = AlertEvent();
   for (const Fields& event : {AlertEvent(), AlertFlowEvent()}) {
-    for (size_t i = 0; i < event.size(); ++i) {
-      auto removed = event;
-      removed.erase(removed.begin() + i);
-      taken += ExpectSame(JsonObject(removed));
-      ++events;
-      for (const std::string& value : Values()) {
-        auto changed = event;
-        changed[i].second = value;
-        taken += ExpectSame(JsonObject(changed));
-        ++events;
-      }
-      auto repeated = event;
-      repeated.push_back(event[i]);
-      taken += ExpectSame(JsonObject(repeated));
-      ++events;
-    }
+    taken += MutateEach(
+        event, {}, [](const Fields& f) { return JsonObject(f); }, &events);
   }
-  // The flow record's members, its ends among them.
+  // The flow record's members, its ends among them; each removed on the server's packet too.
   const Fields flow = AlertFlowRecord();
+  taken += MutateEach(
+      flow, {}, [](const Fields& f) { return JsonObject(AlertFlowEvent(f)); }, &events);
   for (size_t i = 0; i < flow.size(); ++i) {
     auto removed = flow;
     removed.erase(removed.begin() + i);
-    taken += ExpectSame(JsonObject(AlertFlowEvent(removed)));
     taken += ExpectSame(JsonObject(AlertFlowEvent(removed, "\"to_client\"")));
-    events += 2;
-    for (const std::string& value : Values()) {
-      auto changed = flow;
-      changed[i].second = value;
-      taken += ExpectSame(JsonObject(AlertFlowEvent(changed)));
-      ++events;
-    }
-    auto repeated = flow;
-    repeated.push_back(flow[i]);
-    taken += ExpectSame(JsonObject(AlertFlowEvent(repeated)));
     ++events;
   }
   for (const std::string& direction : Values()) {
@@ -917,23 +838,8 @@ TEST(EveFastPathTest, EveryAlertMutationMapsAlike) {
     taken += ExpectSame(JsonObject(AlertFlowEvent(no_ends, direction)));
     ++events;
   }
-  const Fields record = AlertRecord();
-  for (size_t i = 0; i < record.size(); ++i) {
-    auto removed = record;
-    removed.erase(removed.begin() + i);
-    taken += ExpectSame(JsonObject(AlertEvent(removed)));
-    ++events;
-    for (const std::string& value : Values()) {
-      auto changed = record;
-      changed[i].second = value;
-      taken += ExpectSame(JsonObject(AlertEvent(changed)));
-      ++events;
-    }
-    auto repeated = record;
-    repeated.push_back(record[i]);
-    taken += ExpectSame(JsonObject(AlertEvent(repeated)));
-    ++events;
-  }
+  taken += MutateEach(
+      AlertRecord(), {}, [](const Fields& f) { return JsonObject(AlertEvent(f)); }, &events);
   // What Suricata writes beside some alerts, and what the general mapping reads besides.
   for (auto [name, value] : Fields{{"flow",
                                     "{\"pkts_toserver\":1,\"src_ip\":\"203.0.113.80\",\"dest_ip\":"
