@@ -149,6 +149,12 @@ void CidrIndex::Build() {
     }
   }
   pending4_ = {};
+  if (table_bits_ == 16) {
+    any4_.assign(table4_.size() / 64, 0);
+    for (size_t t = 0; t < table4_.size(); ++t) {
+      if (table4_[t] != 0) any4_[t / 64] |= uint64_t{1} << (t % 64);
+    }
+  }
 }
 
 void CidrIndex::Probe(const IpNetwork& value, uint32_t slot, const KeyTable& keys,
@@ -157,6 +163,7 @@ void CidrIndex::Probe(const IpNetwork& value, uint32_t slot, const KeyTable& key
     if (count4_ == 0) return;
     if (zero4_) Append(keys.Find(slot, kKeyCidr4, CidrKey(value, 0)), hits);
     const uint32_t top16 = value.bytes[0] << 8 | value.bytes[1];
+    if (!any4_.empty() && (any4_[top16 / 64] >> (top16 % 64) & 1) == 0) return;
     // Lengths 1 .. value.prefix_length (blocks no longer than the value's).
     uint32_t lengths = table4_[top16 >> (16 - table_bits_)];
     if (value.prefix_length < 32) lengths &= (uint32_t{1} << value.prefix_length) - 1;
@@ -174,7 +181,9 @@ void CidrIndex::Probe(const IpNetwork& value, uint32_t slot, const KeyTable& key
   }
 }
 
-size_t CidrIndex::memory_bytes() const { return table4_.capacity() * sizeof(uint32_t); }
+size_t CidrIndex::memory_bytes() const {
+  return table4_.capacity() * sizeof(uint32_t) + any4_.capacity() * sizeof(uint64_t);
+}
 
 // ---- SupersetIndex ----
 
