@@ -85,9 +85,9 @@ TEST_P(CidrIndexTest, AgreesWithNetworkContains) {
   }
   index.Build();
   KeyTable keys = b.Build(9);
-  std::vector<IpNetwork> values = {Net("10.1.2.3"), Net("10.1.3.4"),     Net("10.0.0.0/8"),
-                                   Net("11.0.0.1"), Net("192.168.1.77"), Net("2001:db8::1"),
-                                   Net("::1"),      Net("::/0"),         Net("0.0.0.0/0"),
+  std::vector<IpNetwork> values = {Net("10.1.2.3"),   Net("10.1.3.4"),     Net("10.0.0.0/8"),
+                                   Net("11.0.0.1"),   Net("192.168.1.77"), Net("2001:db8::1"),
+                                   Net("::1"),        Net("::/0"),         Net("0.0.0.0/0"),
                                    Net("203.0.113.9")};  // under no block but 0.0.0.0/0
   for (int i = 0; i < 200; ++i) {
     IpNetwork n;
