@@ -31,7 +31,8 @@ test-asan: build-asan
 bench: build
 	$(BUILD)/bench/stix_import_bench
 
-# The fuzz targets (clang + libFuzzer + ASan/UBSan), each for FUZZ_SECONDS, seeded from testdata/.
+# The fuzz targets (clang + libFuzzer + ASan/UBSan), each for FUZZ_SECONDS, JOBS at a time, seeded
+# from testdata/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048
 fuzz: deps
@@ -44,14 +45,8 @@ fuzz: deps
 	  $(BUILD)-fuzz/corpus/policy
 	grep -h '^pattern ' testdata/pattern/*.cases | sed 's/^pattern //' | \
 	  split -l 1 - $(BUILD)-fuzz/corpus/pattern/seed-
-	$(BUILD)-fuzz/fuzz/stix_reader_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/stix \
-	  testdata/stix/valid testdata/stix/invalid
-	$(BUILD)-fuzz/fuzz/pattern_parser_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/pattern
 	for f in $$(find testdata/ingest testdata/scan -type f ! -name '*.expected' ! -name '*.md'); do \
 	  { printf '\000'; gzip -dcf "$$f"; } | head -c 60000 > $(BUILD)-fuzz/corpus/ingest/$$(echo "$$f" | tr / _); done
-	$(BUILD)-fuzz/fuzz/ingest_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/ingest
-	$(BUILD)-fuzz/fuzz/warning_list_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/warninglists \
-	  testdata/warninglists
 	printf 'match%%5Btype%%5D=indicator,malware&limit=50&added_after=2016-05-12T08:17:27.123Z' \
 	  > $(BUILD)-fuzz/corpus/taxii/seed-objects
 	printf 'match[id]=indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f&match[version]=first,last' \
@@ -64,14 +59,12 @@ fuzz: deps
 	  > $(BUILD)-fuzz/corpus/taxii/seed-accept
 	printf 'Application/TAXII+json; charset=utf-8; version="2.1"' \
 	  > $(BUILD)-fuzz/corpus/taxii/seed-content-type
-	$(BUILD)-fuzz/fuzz/taxii_query_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/taxii
 	cp testdata/taxii/requests/* $(BUILD)-fuzz/corpus/requests/
-	$(BUILD)-fuzz/fuzz/taxii_request_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/requests
 	{ printf '\000'; cat docs/agreements.md | sed -n '/^```toml/,/^```/p' | sed '1d;$$d'; } \
 	  > $(BUILD)-fuzz/corpus/policy/seed-agreements
 	for f in testdata/stix/valid/*.json; do { printf '\001'; cat "$$f"; } \
 	  > $(BUILD)-fuzz/corpus/policy/$$(basename "$$f"); done
-	$(BUILD)-fuzz/fuzz/policy_fuzz $(FUZZ_FLAGS) $(BUILD)-fuzz/corpus/policy
+	FUZZ_FLAGS='$(FUZZ_FLAGS)' scripts/run-fuzzers.sh $(BUILD)-fuzz $(JOBS)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
