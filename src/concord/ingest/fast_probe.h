@@ -42,6 +42,9 @@ inline bool FastAbsent(std::string_view s) { return s.empty() || s == "-" || s =
 // (the builder filters top-level members only), not written when absent.
 inline void FastNestedString(observe::BuilderSink* sink, observe::BuilderSink::Cursor parent,
                              std::string_view key, std::string_view value);
+// The same for an integer, not written when negative (a fast path's "absent").
+inline void FastNestedInt(observe::BuilderSink* sink, observe::BuilderSink::Cursor parent,
+                          std::string_view key, int64_t value);
 
 // A name ObservationBuilder::AddDomainName keeps exactly as it is: lower-case ASCII letters,
 // digits, '.', '-' and '_', with a letter (so not an address), without a trailing dot, at most
@@ -131,6 +134,15 @@ inline void FastNestedString(observe::BuilderSink* sink, observe::BuilderSink::C
   if (FastAbsent(value)) return;
   if (const auto m = sink->Member(parent, key); m != observe::BuilderSink::kNone) {
     sink->Scalar(m, observe::BuilderSink::Value{observe::ValueKind::kString, value, 0, nullptr},
+                 false);
+  }
+}
+
+inline void FastNestedInt(observe::BuilderSink* sink, observe::BuilderSink::Cursor parent,
+                          std::string_view key, int64_t value) {
+  if (value < 0) return;
+  if (const auto m = sink->Member(parent, key); m != observe::BuilderSink::kNone) {
+    sink->Scalar(m, observe::BuilderSink::Value{observe::ValueKind::kInt, {}, value, nullptr},
                  false);
   }
 }

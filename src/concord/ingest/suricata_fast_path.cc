@@ -27,7 +27,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -575,8 +574,6 @@ bool FastFile(json::Element element, EveFields* f) {
   return true;
 }
 
-// Reads a plain flow, DNS, HTTP, TLS or fileinfo event into `f`; false for anything else (see
-// above).
 // The alert record as ReadAlert reads it: signature and category as text, signature_id and
 // severity as integers (here only those from 0 up), every other member ignored; false for
 // anything else, or a member read twice.
@@ -594,13 +591,13 @@ bool FastAlert(json::Element element, EveFields* f) {
       ok = value.get_string().get(f->signature) == simdjson::SUCCESS;
     } else if (Is(key, "signature_id")) {
       bit = 1;
-      ok = FastInteger(value, std::numeric_limits<int64_t>::max(), &f->signature_id);
+      ok = FastInteger(value, INT64_MAX, &f->signature_id);
     } else if (Is(key, "category")) {
       bit = 2;
       ok = value.get_string().get(f->category) == simdjson::SUCCESS;
     } else if (Is(key, "severity")) {
       bit = 3;
-      ok = FastInteger(value, std::numeric_limits<int64_t>::max(), &f->severity);
+      ok = FastInteger(value, INT64_MAX, &f->severity);
     }
     if (!ok) return false;
     if (bit >= 0) {
@@ -612,6 +609,8 @@ bool FastAlert(json::Element element, EveFields* f) {
   return true;
 }
 
+// Reads a plain flow, DNS, HTTP, TLS, fileinfo or alert event into `f`; false for anything else
+// (see above).
 bool FastEveFields(json::ObjectView event, EveFields* f) {
   uint32_t seen = 0;
   size_t members = 0;
@@ -875,11 +874,7 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
       FastNestedString(sink, headers, "Referer",
                        f.referer);  // X-Forwarded-For: none (else not taken)
     }
-    if (f.status >= 0) {
-      if (const Cursor m = sink->Member(h, "x_status_code"); m != kNone) {
-        sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kInt, {}, f.status, nullptr}, false);
-      }
-    }
+    FastNestedInt(sink, h, "x_status_code", f.status);
     FastNestedString(sink, h, "x_response_content_type", f.content_type);
   } else if (f.type == EveFields::Type::kTls) {  // WriteTlsExtension
     const Cursor t = sink->Member(extensions, "x-tls-ext");
@@ -892,16 +887,10 @@ void ProbeEve(const EveFields& f, BuilderSink* sink, const observe::PropertyFilt
   } else if (f.alert) {  // WriteAlertExtension
     const Cursor a = sink->Member(extensions, "x-suricata-alert");
     if (a == kNone) return;
-    auto integer = [&](std::string_view key, int64_t value) {
-      if (value < 0) return;
-      if (const Cursor m = sink->Member(a, key); m != kNone) {
-        sink->Scalar(m, BuilderSink::Value{observe::ValueKind::kInt, {}, value, nullptr}, false);
-      }
-    };
     FastNestedString(sink, a, "signature", f.signature);
-    integer("signature_id", f.signature_id);
+    FastNestedInt(sink, a, "signature_id", f.signature_id);
     FastNestedString(sink, a, "category", f.category);
-    integer("severity", f.severity);
+    FastNestedInt(sink, a, "severity", f.severity);
   }
 }
 

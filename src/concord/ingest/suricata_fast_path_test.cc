@@ -152,6 +152,19 @@ size_t MutateEach(const Fields& base, const std::vector<std::string>& more, Wrap
   return taken;
 }
 
+// `base` with each of `extras` added as one more member, one at a time. Returns how many the
+// fast path took; counts the events in `events`.
+size_t AddEach(const Fields& base, const Fields& extras, size_t* events) {
+  size_t taken = 0;
+  for (const auto& extra : extras) {
+    auto added = base;
+    added.push_back(extra);
+    taken += ExpectSame(JsonObject(added));
+    ++*events;
+  }
+  return taken;
+}
+
 TEST(EveFastPathTest, TakesFlowEventsAsSuricataWritesThem) {
   EXPECT_TRUE(ExpectSame(JsonObject(FlowEvent())));
   for (auto [name, value] : Fields{{"dest_ip", "\"10.2.123.71\""},
@@ -189,29 +202,26 @@ TEST(EveFastPathTest, EveryMutationMapsAlike) {
     ++events;
   }
   // Members of other event types, and what the general mapping reads besides.
-  for (auto [name, value] : Fields{{"alert", "{\"signature\":\"x\",\"signature_id\":1}"},
-                                   {"dns", "{\"version\":3,\"type\":\"response\"}"},
-                                   {"http", "{\"hostname\":\"www.example.com\"}"},
-                                   {"tls", "{\"sni\":\"www.example.com\"}"},
-                                   {"fileinfo", "{\"filename\":\"a.exe\"}"},
-                                   {"files", "[]"},
-                                   {"smtp", "{}"},
-                                   {"email", "{}"},
-                                   {"quic", "{}"},
-                                   {"netflow", "{\"pkts\":1}"},
-                                   {"ether", "{\"src_mac\":\"00:11:22:33:44:55\"}"},
-                                   {"direction", "\"to_client\""},
-                                   {"xff", "\"10.1.1.1\""},
-                                   {"icmp_type", "8"},
-                                   {"icmp_code", "0"},
-                                   {"community_id", "\"1:abc=\""},
-                                   {"vlan", "[10]"},
-                                   {"host", "\"sensor-1\""}}) {
-    auto extra = base;
-    extra.emplace_back(name, value);
-    taken += ExpectSame(JsonObject(extra));
-    ++events;
-  }
+  taken += AddEach(base,
+                   Fields{{"alert", "{\"signature\":\"x\",\"signature_id\":1}"},
+                          {"dns", "{\"version\":3,\"type\":\"response\"}"},
+                          {"http", "{\"hostname\":\"www.example.com\"}"},
+                          {"tls", "{\"sni\":\"www.example.com\"}"},
+                          {"fileinfo", "{\"filename\":\"a.exe\"}"},
+                          {"files", "[]"},
+                          {"smtp", "{}"},
+                          {"email", "{}"},
+                          {"quic", "{}"},
+                          {"netflow", "{\"pkts\":1}"},
+                          {"ether", "{\"src_mac\":\"00:11:22:33:44:55\"}"},
+                          {"direction", "\"to_client\""},
+                          {"xff", "\"10.1.1.1\""},
+                          {"icmp_type", "8"},
+                          {"icmp_code", "0"},
+                          {"community_id", "\"1:abc=\""},
+                          {"vlan", "[10]"},
+                          {"host", "\"sensor-1\""}},
+                   &events);
   EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
 }
@@ -722,17 +732,14 @@ TEST(EveFastPathTest, EveryFileinfoMutationMapsAlike) {
         FileRecord(), {}, [http](const Fields& f) { return JsonObject(FileEvent(f, http)); },
         &events);
     // Records the fast path leaves to the general mapping beside the file.
-    for (auto [name, value] : Fields{{"tls", "{\"sni\":\"a.example\"}"},
-                                     {"smtp", "{}"},
-                                     {"email", "{}"},
-                                     {"files", "[]"},
-                                     {"dns", "{\"type\":\"answer\"}"},
-                                     {"flow", "{}"}}) {
-      auto extra = base;
-      extra.emplace_back(name, value);
-      taken += ExpectSame(JsonObject(extra));
-      ++events;
-    }
+    taken += AddEach(base,
+                     Fields{{"tls", "{\"sni\":\"a.example\"}"},
+                            {"smtp", "{}"},
+                            {"email", "{}"},
+                            {"files", "[]"},
+                            {"dns", "{\"type\":\"answer\"}"},
+                            {"flow", "{}"}},
+                     &events);
   }
   EXPECT_GT(taken, events / 8);
   EXPECT_LT(taken, events);
@@ -841,28 +848,25 @@ TEST(EveFastPathTest, EveryAlertMutationMapsAlike) {
   taken += MutateEach(
       AlertRecord(), {}, [](const Fields& f) { return JsonObject(AlertEvent(f)); }, &events);
   // What Suricata writes beside some alerts, and what the general mapping reads besides.
-  for (auto [name, value] : Fields{{"flow",
-                                    "{\"pkts_toserver\":1,\"src_ip\":\"203.0.113.80\",\"dest_ip\":"
-                                    "\"192.168.230.133\",\"src_port\":80,\"dest_port\":49703}"},
-                                   {"direction", "\"to_client\""},
-                                   {"http", "{\"hostname\":\"www.example.com\"}"},
-                                   {"tls", "{\"sni\":\"www.example.com\"}"},
-                                   {"dns", "{\"version\":3,\"type\":\"request\"}"},
-                                   {"fileinfo", "{\"filename\":\"a.exe\"}"},
-                                   {"files", "[]"},
-                                   {"smtp", "{}"},
-                                   {"email", "{}"},
-                                   {"ether", "{\"src_mac\":\"00:11:22:33:44:55\"}"},
-                                   {"xff", "\"10.1.1.1\""},
-                                   {"icmp_type", "8"},
-                                   {"payload", "\"R0VUIC8=\""},
-                                   {"packet", "\"AAEC\""},
-                                   {"tx_id", "0"}}) {
-    auto extra = base;
-    extra.emplace_back(name, value);
-    taken += ExpectSame(JsonObject(extra));
-    ++events;
-  }
+  taken += AddEach(base,
+                   Fields{{"flow",
+                           "{\"pkts_toserver\":1,\"src_ip\":\"203.0.113.80\",\"dest_ip\":"
+                           "\"192.168.230.133\",\"src_port\":80,\"dest_port\":49703}"},
+                          {"direction", "\"to_client\""},
+                          {"http", "{\"hostname\":\"www.example.com\"}"},
+                          {"tls", "{\"sni\":\"www.example.com\"}"},
+                          {"dns", "{\"version\":3,\"type\":\"request\"}"},
+                          {"fileinfo", "{\"filename\":\"a.exe\"}"},
+                          {"files", "[]"},
+                          {"smtp", "{}"},
+                          {"email", "{}"},
+                          {"ether", "{\"src_mac\":\"00:11:22:33:44:55\"}"},
+                          {"xff", "\"10.1.1.1\""},
+                          {"icmp_type", "8"},
+                          {"payload", "\"R0VUIC8=\""},
+                          {"packet", "\"AAEC\""},
+                          {"tx_id", "0"}},
+                   &events);
   EXPECT_GT(taken, events / 4);
   EXPECT_LT(taken, events);
 }
