@@ -68,13 +68,17 @@ struct Clause {
   std::vector<Atom> atoms;
   int cost = 0;
   bool presence_only = true;
-  bool numbers_only = true;  // every atom an exact number or boolean key (a port, a flag)
+  // Every atom an exact number or boolean key (a port, a flag) or a bound on numbers or instants
+  // (a size, a time): atoms that a large share of values hit.
+  bool numbers_only = true;
 
   void Add(Atom a) {
     cost += a.cost;
     presence_only = presence_only && a.type == Atom::Type::kPresence;
-    numbers_only = numbers_only && a.type == Atom::Type::kKey &&
-                   (a.key_kind == kKeyNumber || a.key_kind == kKeyBool);
+    const bool number_key =
+        a.type == Atom::Type::kKey && (a.key_kind == kKeyNumber || a.key_kind == kKeyBool);
+    const bool bound = a.type == Atom::Type::kRangeNumber || a.type == Atom::Type::kRangeInstant;
+    numbers_only = numbers_only && (number_key || bound);
     atoms.push_back(std::move(a));
   }
 };
@@ -372,9 +376,9 @@ struct PatternSetBuilder::State {
       if (informative) {
         std::erase_if(out.clauses, [](const Clause& cl) { return cl.presence_only; });
       }
-      // Beside a clause on strings or addresses, clauses of only number and boolean keys (a
-      // port, a flag) add little precision and much counting (their posting lists are hit by
-      // most events): their candidates are verified instead.
+      // Beside a clause on strings or addresses, clauses of only number and boolean keys and
+      // bounds (a port, a flag, a size) add little precision and much counting (their posting
+      // lists and bounds are hit by most events): their candidates are verified instead.
       const bool selective =
           std::any_of(out.clauses.begin(), out.clauses.end(),
                       [](const Clause& cl) { return !cl.presence_only && !cl.numbers_only; });

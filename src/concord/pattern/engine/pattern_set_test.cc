@@ -127,6 +127,32 @@ TEST(PatternSetTest, IndicatorKindsAreExactAndIndexed) {
   EXPECT_EQ(MatchOne(*set, obs[1]), (std::vector<uint32_t>{104, 105, 107}));
 }
 
+TEST(PatternSetTest, BoundsBesideASelectiveClauseAreVerifiedNotIndexed) {
+  // A size bound is hit by a large share of files: beside the name it is not indexed (one
+  // clause, one indexed slot) and the candidates it would have counted are verified.
+  std::unique_ptr<PatternSet> set = Build({
+      "[file:name = 'x.exe' AND file:size > 1000]",  // 100
+  });
+  const PatternSetStats st = set->stats();
+  EXPECT_EQ(st.exact_expressions, 0u);
+  EXPECT_EQ(st.always_candidates, 0u);
+  EXPECT_EQ(st.clauses, 1u);
+  EXPECT_EQ(st.indexed_slots, 1u);
+  const std::vector<observe::Observation> obs =
+      Read("[" + Od(R"("0":{"type":"file","name":"x.exe","size":2000})") + "," +
+           Od(R"("0":{"type":"file","name":"x.exe","size":10})") + "," +
+           Od(R"("0":{"type":"file","name":"y.exe","size":2000})") + "]");
+  EXPECT_EQ(MatchOne(*set, obs[0]), (std::vector<uint32_t>{100}));
+  EXPECT_EQ(MatchOne(*set, obs[1]), (std::vector<uint32_t>{}));
+  EXPECT_EQ(MatchOne(*set, obs[2]), (std::vector<uint32_t>{}));
+  // Alone, a bound is the only clause: indexed, and exact.
+  std::unique_ptr<PatternSet> alone = Build({"[file:size > 1000]"});
+  EXPECT_EQ(alone->stats().exact_expressions, 1u);
+  EXPECT_EQ(alone->stats().indexed_slots, 1u);
+  EXPECT_EQ(MatchOne(*alone, obs[0]), (std::vector<uint32_t>{100}));
+  EXPECT_EQ(MatchOne(*alone, obs[1]), (std::vector<uint32_t>{}));
+}
+
 TEST(PatternSetTest, VerificationBindsOneObjectPerType) {
   std::unique_ptr<PatternSet> set = Build({
       "[file:name = 'a' AND file:size = 5]",
