@@ -53,8 +53,12 @@ void KeyTable::Builder::Add(uint32_t slot, uint8_t kind, std::string_view key, u
   arena_.append(key);
 }
 
-uint64_t KeyTable::Seed(uint64_t seed, uint32_t slot, uint8_t kind) {
-  return Fold(seed ^ (static_cast<uint64_t>(slot) << 8 | kind), kK2);
+uint64_t KeyTable::KeyHash(uint8_t kind, std::string_view key) const {
+  return HashBytes(key, Fold(seed_ ^ kind, kK2));
+}
+
+uint64_t KeyTable::SlotHash(uint64_t key_hash, uint32_t slot) {
+  return Fold(key_hash ^ (static_cast<uint64_t>(slot) << 32 | slot), kK3);
 }
 
 KeyTable KeyTable::Builder::Build(uint64_t seed) {
@@ -95,8 +99,8 @@ KeyTable KeyTable::Builder::Build(uint64_t seed) {
   t.mask_ = capacity - 1;
   for (size_t i = 0; i < t.entries_.size(); ++i) {
     const Entry& e = t.entries_[i];
-    const uint64_t h = HashBytes(std::string_view(t.arena_).substr(e.key_offset, e.key_length),
-                                 Seed(seed, e.slot, e.kind));
+    const uint64_t h = SlotHash(
+        t.KeyHash(e.kind, std::string_view(t.arena_).substr(e.key_offset, e.key_length)), e.slot);
     for (uint64_t b = h & t.mask_;; b = (b + 1) & t.mask_) {
       if (t.buckets_[b].entry == 0) {
         t.buckets_[b] = Bucket{static_cast<uint32_t>(h >> 32), static_cast<uint32_t>(i + 1)};
@@ -104,15 +108,17 @@ KeyTable KeyTable::Builder::Build(uint64_t seed) {
       }
     }
   }
-  // About 12 bits per key; only for tables that outgrow the caches close to the core.
+  // About 12 bits per key; only for tables that outgrow the caches close to the core. Keyed by
+  // (kind, bytes) alone: a value probed in several slots (an address as ipv4-addr:value and as
+  // network-traffic:dst_ref.value) reads one block, the second time from L1.
   if (t.entries_.size() >= 4096) {
     size_t blocks = 1;
     while (blocks * 512 < t.entries_.size() * 12) blocks <<= 1;
     t.bloom_.assign(blocks * 8, 0);
     t.bloom_blocks_mask_ = blocks - 1;
     for (const Entry& e : t.entries_) {
-      const uint64_t h = HashBytes(std::string_view(t.arena_).substr(e.key_offset, e.key_length),
-                                   Seed(seed, e.slot, e.kind));
+      const uint64_t h =
+          t.KeyHash(e.kind, std::string_view(t.arena_).substr(e.key_offset, e.key_length));
       uint64_t* block = &t.bloom_[((h >> 40) & t.bloom_blocks_mask_) * 8];
       for (int k = 0; k < 4; ++k) {
         const uint64_t bit = (h >> (9 * k)) & 511;
@@ -127,11 +133,11 @@ KeyTable KeyTable::Builder::Build(uint64_t seed) {
   return t;
 }
 
-bool KeyTable::MayContain(uint64_t h) const {
+bool KeyTable::MayContain(uint64_t key_hash) const {
   if (bloom_.empty()) return true;
-  const uint64_t* block = &bloom_[((h >> 40) & bloom_blocks_mask_) * 8];
+  const uint64_t* block = &bloom_[((key_hash >> 40) & bloom_blocks_mask_) * 8];
   for (int k = 0; k < 4; ++k) {
-    const uint64_t bit = (h >> (9 * k)) & 511;
+    const uint64_t bit = (key_hash >> (9 * k)) & 511;
     if ((block[bit >> 6] >> (bit & 63) & 1) == 0) return false;
   }
   return true;
@@ -139,8 +145,9 @@ bool KeyTable::MayContain(uint64_t h) const {
 
 std::span<const uint32_t> KeyTable::Find(uint32_t slot, uint8_t kind, std::string_view key) const {
   if (entries_.empty()) return {};
-  const uint64_t h = HashBytes(key, Seed(seed_, slot, kind));
-  if (!MayContain(h)) return {};
+  const uint64_t key_hash = KeyHash(kind, key);
+  if (!MayContain(key_hash)) return {};
+  const uint64_t h = SlotHash(key_hash, slot);
   const uint32_t tag = static_cast<uint32_t>(h >> 32);
   // The table is at most half full, so the probe sequence reaches an empty bucket.
   for (uint64_t b = h & mask_;; b = (b + 1) & mask_) {

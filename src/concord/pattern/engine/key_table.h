@@ -68,9 +68,12 @@ class KeyTable {
     uint32_t tag = 0;    // high bits of the hash
     uint32_t entry = 0;  // index + 1 into entries_; 0 = empty
   };
-  static uint64_t Seed(uint64_t seed, uint32_t slot, uint8_t kind);
-
-  bool MayContain(uint64_t hash) const;
+  // The hash of (kind, key) under this table's seed: the Bloom filter's.
+  uint64_t KeyHash(uint8_t kind, std::string_view key) const;
+  // The hash of (slot, kind, key) from KeyHash: the buckets'.
+  static uint64_t SlotHash(uint64_t key_hash, uint32_t slot);
+  // False when no key of KeyHash `key_hash` is held.
+  bool MayContain(uint64_t key_hash) const;
 
   uint64_t seed_ = 0;
   uint64_t mask_ = 0;
