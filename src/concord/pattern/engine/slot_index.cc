@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <optional>
 
@@ -47,7 +48,8 @@ size_t KeyBytes(const Number&) { return 0; }
 size_t KeyBytes(const Timestamp&) { return 0; }
 
 void Append(std::span<const uint32_t> posting, std::vector<uint32_t>* hits) {
-  hits->insert(hits->end(), posting.begin(), posting.end());
+  // Most probes find nothing: no call into the vector's insert for them.
+  if (!posting.empty()) hits->insert(hits->end(), posting.begin(), posting.end());
 }
 
 }  // namespace
@@ -273,27 +275,41 @@ class AtomFilter {
   void Build() { std::sort(by_key_.begin(), by_key_.end()); }
 
   // The chunks (bit i: chunk i) whose regexes `text` may match: those of an atom the text
-  // holds, or every chunk added when the text is not ASCII. One pass over the text's bytes,
-  // lowered as they are read, with a rolling 3-byte key.
+  // holds, or every chunk added when the text is not ASCII. One pass over the text, 8 bytes
+  // at a time (lowered together), looking up each of the 6 whole 3-byte windows in them.
   uint64_t Chunks(std::string_view text) const {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
-    // Non-ASCII text may hold an atom in another case form: every chunk. (One pass first: the
-    // loop below then has no early exit per byte.)
-    unsigned char high = 0;
-    for (size_t i = 0; i < n; ++i) high |= p[i];
-    if (high >= 0x80) return all_;
-    if (n < kMinAtom) return 0;
     uint64_t found = 0;
-    uint32_t key = uint32_t{kAsciiLower[p[0]]} << 8 | kAsciiLower[p[1]];
-    for (size_t i = kMinAtom - 1; i < n; ++i) {
-      key = (key << 8 | kAsciiLower[p[i]]) & 0xFFFFFF;
-      const uint32_t bit = Bit(key);
-      if ((bits_[bit / 64] >> (bit % 64) & 1) == 0) continue;
-      found |= ChunksOfAtomsAt(key, text.substr(i + 1 - kMinAtom), found);
-      if (found == all_) break;
+    uint64_t high = 0;  // the bytes read, OR-ed: non-ASCII text may hold an atom in another case
+    size_t i = 0;
+    for (; i + 8 <= n; i += 6) {
+      const uint64_t w = Load8(p + i);
+      high |= w;
+      const uint64_t lower = Lower8(w);
+      if (const uint32_t c = Candidates(lower, 6); c != 0) {
+        found = ChunksAt(c, lower, text, i, found);
+        if (found == all_) return all_;
+      }
     }
-    return found;
+    // The last windows, from the bytes [i, n): fewer than 8.
+    if (n >= 8) {
+      const uint64_t w = Load8(p + n - 8) >> (8 * (8 - (n - i)));
+      high |= w;
+      if (n - i >= kMinAtom) {
+        const uint64_t lower = Lower8(w);
+        found = ChunksAt(Candidates(lower, n - i - 2), lower, text, i, found);
+      }
+    } else {
+      uint64_t w = 0;
+      for (size_t k = 0; k < n; ++k) w |= uint64_t{p[k]} << (8 * k);
+      high |= w;
+      if (n >= kMinAtom) {
+        const uint64_t lower = Lower8(w);
+        found = ChunksAt(Candidates(lower, n - 2), lower, text, 0, found);
+      }
+    }
+    return (high & kHighBits) != 0 ? all_ : found;
   }
 
   size_t memory_bytes() const {
@@ -306,10 +322,49 @@ class AtomFilter {
   static constexpr size_t kMinAtom = 3;
   static constexpr size_t kBits = size_t{1} << 14;  // 2 KiB per 64 chunks
   static constexpr size_t kBitWords = kBits / 64;
+  static constexpr uint64_t kHighBits = 0x8080808080808080;
+  // The first 3 bytes at `p`, the first lowest (as Load8 reads them).
   static uint32_t Key(const char* p) {
-    return static_cast<uint32_t>(static_cast<unsigned char>(p[0])) << 16 |
+    return static_cast<uint32_t>(static_cast<unsigned char>(p[2])) << 16 |
            static_cast<uint32_t>(static_cast<unsigned char>(p[1])) << 8 |
-           static_cast<unsigned char>(p[2]);
+           static_cast<unsigned char>(p[0]);
+  }
+  // The 8 bytes at `p`, the first lowest.
+  static uint64_t Load8(const unsigned char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+    return w;
+  }
+  // `w` with each byte A-Z lowered. Bytes of 0x80 and above may come out wrong (and spoil the
+  // byte after them): Chunks answers every chunk for such text anyway.
+  static uint64_t Lower8(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101;
+    const uint64_t at_least_a = w + (0x80 - 'A') * kOnes;    // high bit: byte >= 'A'
+    const uint64_t beyond_z = w + (0x80 - 'Z' - 1) * kOnes;  // high bit: byte > 'Z'
+    const uint64_t upper = (at_least_a ^ beyond_z) & ~w & kHighBits;
+    return w | upper >> 2;  // 0x80 >> 2 == 0x20, the case bit
+  }
+  // Bit k: the k-th 3-byte window of `w` (of the first `count`) starts some atom, by the
+  // bitmap. No branch per window: most windows start none. REQUIRES: count <= 6.
+  uint32_t Candidates(uint64_t w, size_t count) const {
+    uint32_t candidates = 0;
+    for (size_t k = 0; k < count; ++k) {
+      const uint32_t bit = Bit(static_cast<uint32_t>(w >> (8 * k)) & 0xFFFFFF);
+      candidates |= static_cast<uint32_t>(bits_[bit / 64] >> (bit % 64) & 1) << k;
+    }
+    return candidates;
+  }
+  // The chunks, beyond `found`, of the atoms that start at the windows of `candidates` (bit k:
+  // the k-th 3-byte window of `w`, the lowered bytes of `text` from `at`).
+  uint64_t ChunksAt(uint32_t candidates, uint64_t w, std::string_view text, size_t at,
+                    uint64_t found) const {
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const int k = std::countr_zero(candidates);
+      const uint32_t key = static_cast<uint32_t>(w >> (8 * k)) & 0xFFFFFF;
+      found |= ChunksOfAtomsAt(key, text.substr(at + static_cast<size_t>(k)), found);
+    }
+    return found;
   }
   static uint32_t Bit(uint32_t key) { return (key * 2654435761u) >> (32 - 14); }
   static unsigned char Lower(unsigned char c) { return kAsciiLower[c]; }
@@ -489,6 +544,17 @@ void SlotIndex::Build() {
   range_instant.Build();
   like_set.Build();
   matches_set.Build();
+  text_probes = 0;
+  if (has(kKeyString)) text_probes |= kProbeKey;
+  if (!range_string.empty()) text_probes |= kProbeRange;
+  if (has(kKeyBytes) || !range_bytes.empty()) text_probes |= kProbeBytes;
+  if (has(kKeyInstant) || !range_instant.empty()) text_probes |= kProbeInstant;
+  if (has(kKeyLikeExact) || has(kKeyLikePrefix) || has(kKeyLikeSuffix) || has(kKeyDotSuffix) ||
+      !like_set.empty()) {
+    text_probes |= kProbeLike;
+  }
+  if (!matches_set.empty()) text_probes |= kProbeMatches;
+  if (!cidr.empty() || !superset.empty()) text_probes |= kProbeIp;
 }
 
 void SlotIndex::ProbeValue(const observe::ValueStore& store, const PathValue& v,
@@ -516,14 +582,11 @@ void SlotIndex::ProbeValue(const observe::ValueStore& store, const PathValue& v,
 
 void SlotIndex::ProbeScalar(const Scalar& v, const KeyTable& keys, ProbeScratch* scratch,
                             std::vector<uint32_t>* hits) const {
-  const bool want_bytes = has(kKeyBytes) || !range_bytes.empty();
-  const bool want_instant = has(kKeyInstant) || !range_instant.empty();
-  const bool want_like = has(kKeyLikeExact) || has(kKeyLikePrefix) || has(kKeyLikeSuffix) ||
-                         has(kKeyDotSuffix) || !like_set.empty();
-  const bool want_ip = !cidr.empty() || !superset.empty();
   switch (v.kind) {
     case observe::ValueKind::kString: {
       const std::string_view s = v.text;
+      const uint8_t probes = text_probes;
+      const bool want_bytes = (probes & kProbeBytes) != 0;
       if (v.encoding != Encoding::kNone) {
         if (want_bytes && DecodeBinary(s, v.encoding, &scratch->a)) {
           if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
@@ -531,8 +594,11 @@ void SlotIndex::ProbeScalar(const Scalar& v, const KeyTable& keys, ProbeScratch*
         }
         break;
       }
-      if (has(kKeyString)) Append(keys.Find(slot, kKeyString, s), hits);
-      if (!range_string.empty()) {
+      if ((probes & kProbeKey) != 0) {
+        Append(keys.Find(slot, kKeyString, s), hits);
+        if (probes == kProbeKey) break;  // the commonest slot: exact values alone
+      }
+      if ((probes & kProbeRange) != 0) {
         scratch->a.assign(s);
         range_string.Query(scratch->a, hits);
       }
@@ -540,7 +606,7 @@ void SlotIndex::ProbeScalar(const Scalar& v, const KeyTable& keys, ProbeScratch*
         if (has(kKeyBytes)) Append(keys.Find(slot, kKeyBytes, scratch->a), hits);
         if (!range_bytes.empty()) range_bytes.Query(scratch->a, hits);
       }
-      if (want_instant) {
+      if ((probes & kProbeInstant) != 0) {
         Result<ParsedTimestamp> ts = ParseTimestamp(s, TimestampSyntax{.allow_offset = true});
         if (ts.ok()) {
           if (has(kKeyInstant)) {
@@ -549,7 +615,7 @@ void SlotIndex::ProbeScalar(const Scalar& v, const KeyTable& keys, ProbeScratch*
           if (!range_instant.empty()) range_instant.Query(ts->instant, hits);
         }
       }
-      if (want_like) {
+      if ((probes & kProbeLike) != 0) {
         const std::string_view t = LikeText(s, &scratch->b);
         if (has(kKeyLikeExact)) Append(keys.Find(slot, kKeyLikeExact, t), hits);
         for (uint16_t l : prefix_lengths) {
@@ -575,8 +641,10 @@ void SlotIndex::ProbeScalar(const Scalar& v, const KeyTable& keys, ProbeScratch*
         }
         if (!like_set.empty()) like_set.Query(t, hits, scratch);
       }
-      if (!matches_set.empty()) matches_set.Query(MatchesText(s, &scratch->b), hits, scratch);
-      if (want_ip) {
+      if ((probes & kProbeMatches) != 0) {
+        matches_set.Query(MatchesText(s, &scratch->b), hits, scratch);
+      }
+      if ((probes & kProbeIp) != 0) {
         std::optional<IpNetwork> net;
         if (v.ipv4 != nullptr) {  // read already: a /32
           net.emplace();

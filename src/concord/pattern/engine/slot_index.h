@@ -226,6 +226,17 @@ struct SlotIndex {
   RangeIndex<Timestamp> range_instant;
   RegexSetIndex like_set;     // on LikeText of plain strings
   RegexSetIndex matches_set;  // on MatchesText of plain strings
+  // What a plain string value is probed in, from the parts above (Build sets it).
+  enum TextProbe : uint8_t {
+    kProbeKey = 1,       // kKeyString
+    kProbeRange = 2,     // range_string
+    kProbeBytes = 4,     // kKeyBytes, range_bytes: Latin-1 bytes
+    kProbeInstant = 8,   // kKeyInstant, range_instant: the value read as a timestamp
+    kProbeLike = 16,     // LIKE keys and like_set: LikeText
+    kProbeMatches = 32,  // matches_set
+    kProbeIp = 64,       // cidr, superset: the value read as an IP network
+  };
+  uint8_t text_probes = 0;
 
   // Whether the KeyTable holds keys of kind `k` for this slot.
   bool has(KeyKind k) const { return (key_kinds >> k) & 1; }
