@@ -40,6 +40,24 @@ TEST(SemanticsTest, Latin1AndDecoding) {
   EXPECT_FALSE(DecodeHex("f", &out));
 }
 
+TEST(SemanticsTest, AsciiIsToldAtEveryLengthAndPlace) {
+  // IsAscii reads 8 bytes at a time with an overlapping last word: a non-ASCII byte anywhere,
+  // in texts of every length around the word size, is seen.
+  for (size_t n = 0; n <= 40; ++n) {
+    const std::string ascii(n, 'a');
+    EXPECT_TRUE(IsAscii(ascii)) << n;
+    std::string storage;
+    EXPECT_EQ(LikeText(ascii, &storage).data(), ascii.data()) << n;  // not copied
+    for (size_t at = 0; at < n; ++at) {
+      std::string text = ascii;
+      text[at] = '\x80';
+      EXPECT_FALSE(IsAscii(text)) << n << " " << at;
+      // Only the first n bytes count: a high byte past the end is not read as part of it.
+      EXPECT_TRUE(IsAscii(std::string_view(text).substr(0, at))) << n << " " << at;
+    }
+  }
+}
+
 TEST(SemanticsTest, NumbersCompareExactly) {
   const Number five{.is_int = true, .i = 5};
   const Number five_f{.is_int = false, .d = 5.0};
