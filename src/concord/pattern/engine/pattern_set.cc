@@ -878,12 +878,26 @@ struct Matcher::Scratch {
 class Matcher::WriteSink final : public observe::BuilderSink {
  public:
   explicit WriteSink(Matcher* matcher)
-      : m_(matcher->set_.impl()), s_(*matcher->scratch_), simple_(m_.types.size()) {
+      : m_(matcher->set_.impl()),
+        s_(*matcher->scratch_),
+        simple_(m_.types.size()),
+        index_of_(m_.slots.size(), nullptr),
+        written_(m_.write_plan.node_count(), 0) {
     for (uint32_t t = 0; t < simple_.size(); ++t) {
       const uint32_t root = m_.write_plan.Root(t);
       if (root == WritePlan::kNone) continue;
       simple_[t].type = m_.write_plan.Child(root, "type");
       simple_[t].value = m_.write_plan.Child(root, "value");
+    }
+    for (uint32_t slot = 0; slot < index_of_.size(); ++slot) {
+      const uint32_t i = m_.slots[slot].index;
+      if (i != kNoIndex) index_of_[slot] = &m_.slot_indexes[i];
+    }
+    for (uint32_t n = 0; n < written_.size(); ++n) {
+      const WritePlan::Node& node = m_.write_plan.node(n);
+      bool says = node.opaque;
+      for (uint32_t slot : node.value_slots) says = says || !Index(slot).presence.empty();
+      written_[n] = says;
     }
   }
 
@@ -942,10 +956,11 @@ class Matcher::WriteSink final : public observe::BuilderSink {
   }
 
  private:
-  const SlotIndex& Index(uint32_t slot) const { return m_.slot_indexes[m_.slots[slot].index]; }
+  const SlotIndex& Index(uint32_t slot) const { return *index_of_[slot]; }
 
   // A write at plan node `n` (a member): what a write there alone says.
   void Written(uint32_t n) {
+    if (!written_[n]) return;  // most members: no presence clause, not opaque
     const WritePlan::Node& node = m_.write_plan.node(n);
     if (node.opaque) s_.write_opaque = true;
     for (uint32_t slot : node.value_slots) Count(Index(slot).presence);
@@ -989,6 +1004,10 @@ class Matcher::WriteSink final : public observe::BuilderSink {
     uint32_t value = WritePlan::kNone;
   };
   std::vector<SimpleNodes> simple_;
+  // Per slot: its index (one load instead of two on every probe).
+  std::vector<const SlotIndex*> index_of_;
+  // Per plan node: whether a write there alone says something (Written has work).
+  std::vector<uint8_t> written_;
 };
 
 Matcher::Matcher(const PatternSet& set) : set_(set), scratch_(std::make_unique<Scratch>()) {

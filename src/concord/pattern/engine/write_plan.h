@@ -59,6 +59,8 @@ class WritePlan {
     return kNone;
   }
   const Node& node(uint32_t n) const { return nodes_[n]; }
+  // Nodes are numbered 0 .. node_count() - 1.
+  size_t node_count() const { return nodes_.size(); }
   size_t memory_bytes() const;
 
  private:
