@@ -12,6 +12,8 @@
 #include <cstring>
 #include <optional>
 
+#include "concord/base/bytes.h"
+
 namespace concord::pattern::engine {
 
 std::string InstantKey(const Timestamp& t) {
@@ -331,9 +333,8 @@ class AtomFilter {
   }
   // The 8 bytes at `p`, the first lowest.
   static uint64_t Load8(const unsigned char* p) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+    const uint64_t w = Load64(reinterpret_cast<const char*>(p));
+    if constexpr (std::endian::native == std::endian::big) return __builtin_bswap64(w);
     return w;
   }
   // `w` with each byte A-Z lowered. Bytes of 0x80 and above may come out wrong (and spoil the
